@@ -1,0 +1,51 @@
+"""A multi-week look ahead at the plan, for onboarding and the plan-preview command."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+from plans.profile import Profile
+from plans.programs import DayPlan, plan_day
+from plans.render import plain_text, render_week
+from plans.state import ExerciseState
+
+_NO_STATES: Mapping[str, ExerciseState] = MappingProxyType({})
+
+
+def preview(
+    profile: Profile,
+    start: dt.date,
+    weeks: int,
+    states: Mapping[str, ExerciseState] = _NO_STATES,
+) -> list[DayPlan]:
+    """Every day of `weeks` weeks from `start`, treating `start` as the plan's first day."""
+    return [
+        plan_day(profile, states, start + dt.timedelta(days=i), plan_start=start)
+        for i in range(max(0, weeks) * 7)
+    ]
+
+
+def preview_json(
+    profile: Profile,
+    start: dt.date,
+    weeks: int,
+    states: Mapping[str, ExerciseState] = _NO_STATES,
+) -> list[dict[str, Any]]:
+    return [day.to_json() for day in preview(profile, start, weeks, states)]
+
+
+def preview_text(
+    profile: Profile,
+    start: dt.date,
+    weeks: int,
+    states: Mapping[str, ExerciseState] = _NO_STATES,
+) -> str:
+    """Plain-text week-by-week summary (one line a day)."""
+    days = preview(profile, start, weeks, states)
+    blocks = [
+        plain_text(render_week(days[i : i + 7], profile.units)) for i in range(0, len(days), 7)
+    ]
+    return "\n\n".join(blocks)

@@ -1,0 +1,199 @@
+"""Turn day plans into short Telegram HTML messages (only <b>, <i>, <code>; always escaped).
+
+Loads are stored in kg and converted here, at the edge, to the athlete's unit.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+
+from plans.exercises import LIBRARY, Exercise
+from plans.prescription import Prescription
+from plans.profile import WEEKDAY_LABELS
+from plans.programs import MONTH_LABELS, DayPlan, day_label
+
+MAX_MESSAGE_CHARS = 1500
+KG_TO_LB = 2.20462
+_LOADABLE_PATTERNS = frozenset({"squat", "hinge", "single_leg", "push", "pull"})
+_EMOJI = {"strength": "💪", "mobility": "🧘", "rest": "😴"}
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def _num(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def format_load(kg: float, exercise: Exercise, units: str = "kg") -> str:
+    """A load in the athlete's unit: lb rounds to 5 lb (2.5 lb for small upper-body steps)."""
+    if units != "lb":
+        return f"{_num(kg)} kg"
+    step = 2.5 if exercise.increment_kg == 1.25 else 5.0
+    pounds = max(step, step * round(kg * KG_TO_LB / step))
+    return f"{_num(pounds)} lb"
+
+
+def _rest(seconds: int) -> str:
+    if seconds < 120:
+        return f"{seconds} s"
+    return f"{_num(seconds / 60)} min"
+
+
+def _dose(p: Prescription) -> str:
+    side = "/side" if p.per_side else ""
+    if p.foot_contacts is not None:
+        return f"{p.sets}×{p.foot_contacts // max(1, p.sets)} contacts"
+    if p.seconds is not None:
+        amount = f"{p.seconds} s{side}"
+    else:
+        amount = f"{p.reps_label}{side}"
+    return amount if p.sets == 1 else f"{p.sets}×{amount}"
+
+
+def _load_text(p: Prescription, plan: DayPlan, units: str) -> str | None:
+    ex = LIBRARY[p.exercise]
+    if p.load_kg is not None:
+        text = format_load(p.load_kg, ex, units)
+        return f"+{text}" if ex.load_type == "bodyweight" else text
+    if ex.load_type in ("hold", "plyo"):
+        return None
+    if p.exercise in plan.bodyweight:
+        return "bodyweight" if ex.pattern in _LOADABLE_PATTERNS else None
+    return "light — RPE 6-7"
+
+
+def exercise_line(p: Prescription, plan: DayPlan, units: str = "kg") -> str:
+    """'Goblet squat 3×8 @ 16 kg · rest 90 s · RPE 7' (escaped, no markup)."""
+    ex = LIBRARY[p.exercise]
+    text = f"{ex.name} {_dose(p)}"
+    load = _load_text(p, plan, units)
+    if load is not None and p.load_kg is not None:
+        text += f" @ {load}"
+    elif load is not None:
+        text += f" · {load}"
+    text += f" · rest {_rest(p.rest_s)}"
+    if not (load or "").startswith("light"):
+        text += f" · RPE {_num(p.rpe)}"
+    return _esc(text)
+
+
+def _log_example(plan: DayPlan, units: str) -> str:
+    for p in plan.exercises:
+        if p.reps_low is not None:
+            ex = LIBRARY[p.exercise]
+            name = ex.aliases[0] if ex.aliases and len(ex.aliases[0]) <= 5 else ex.name.lower()
+            example = f"{name} {p.sets}x{p.reps_high or p.reps_low}"
+            if p.load_kg is not None:
+                example += " " + format_load(p.load_kg, ex, units).replace(" ", "")
+            return example
+    return "done"
+
+
+def _header(plan: DayPlan) -> str:
+    phase = plan.phase
+    bits = [phase.label, f"week {phase.week}"]
+    if phase.weeks_to_race:
+        bits.append(f"{phase.weeks_to_race} wk to race")
+    return _esc(" · ".join(bits))
+
+
+def render_day(plan: DayPlan, units: str = "kg", *, late_note: str | None = None) -> str:
+    """The day's message for a phone screen, always under 1,500 characters."""
+    day = day_label(plan.date)
+    top = [f"<b>{_esc(plan.title)}</b> · {day}"]
+    if late_note:
+        top.append(f"<i>{_esc(late_note)}</i>")
+    notes = [_esc(n) for n in plan.notes]
+    if plan.kind == "rest":
+        return _fit([*top, *notes], [], [], "")
+    if plan.kind == "mobility":
+        top.append(f"<i>~{plan.minutes} min, easy breathing</i>")
+        drills = [f"• {exercise_line_short(p)}" for p in plan.exercises]
+        return _fit(top, drills, [], "\n".join([*notes, "Tap ✅ Done when finished."]))
+    top.append(f"<i>{_header(plan)}</i>")
+    top.append(_esc(plan.focus or plan.phase.focus))
+    body: list[str] = []
+    cues: list[str] = []
+    for i, p in enumerate(plan.exercises, 1):
+        body.append(f"<b>{i}.</b> {exercise_line(p, plan, units)}")
+        cues.append(f"   <i>{_esc(LIBRARY[p.exercise].cue)}</i>")
+    warm = f" incl. {plan.warmup_min} min warm-up" if plan.warmup_min else ""
+    example = _esc(_log_example(plan, units))
+    tail = [f"⏱ ~{plan.minutes} min{warm}", *notes]
+    tail.append(f'Log: reply "{example}" or tap ✅ Done')
+    return _fit(top, body, cues, "\n".join(tail))
+
+
+def exercise_line_short(p: Prescription) -> str:
+    return _esc(f"{LIBRARY[p.exercise].name} {_dose(p)}")
+
+
+def _fit(top: list[str], body: list[str], cues: list[str], tail: str) -> str:
+    """Join the parts; drop cues, then trim, until the message is short enough."""
+
+    def join(with_cues: bool, lines: list[str], end: str) -> str:
+        rows = list(top)
+        if lines:
+            rows.append("")
+            for i, line in enumerate(lines):
+                rows.append(line)
+                if with_cues and i < len(cues):
+                    rows.append(cues[i])
+        if end:
+            rows += ["", end]
+        return "\n".join(rows)
+
+    text = join(True, body, tail)
+    if len(text) < MAX_MESSAGE_CHARS:
+        return text
+    text = join(False, body, tail)
+    if len(text) < MAX_MESSAGE_CHARS:
+        return text
+    lines = list(body)
+    while lines and len(join(False, lines, tail)) >= MAX_MESSAGE_CHARS:
+        lines.pop()
+    text = join(False, lines, tail)
+    return text if len(text) < MAX_MESSAGE_CHARS else text[: MAX_MESSAGE_CHARS - 1]
+
+
+def _week_line(plan: DayPlan) -> str:
+    day = f"{WEEKDAY_LABELS[plan.date.weekday()]} {plan.date.day}"
+    emoji = _EMOJI[plan.kind]
+    if plan.kind == "rest":
+        what = plan.title
+    elif plan.kind == "mobility":
+        what = f"Mobility · {plan.minutes} min"
+    else:
+        what = f"{plan.title} · {plan.minutes} min"
+        if plan.phase.deload:
+            what += " (deload)"
+    moved = next((n for n in plan.notes if n.startswith(("Moved", "Your session moved"))), None)
+    if moved:
+        what += f" ({moved.rstrip('.').lower()})"
+    return f"<b>{day}</b> {emoji} {_esc(what)}"
+
+
+def render_week(plans: Sequence[DayPlan], units: str = "kg") -> str:
+    """/week at a glance: a header with the phase, then one line a day."""
+    if not plans:
+        return "<i>Nothing planned.</i>"
+    first = plans[0]
+    labels: list[str] = []
+    for plan in plans:
+        label = f"{plan.phase.label} wk {plan.phase.week}"
+        if label not in labels:
+            labels.append(label)
+    start = f"{first.date.day} {MONTH_LABELS[first.date.month - 1]}"
+    header = f"<b>Week of {start}</b> · <i>{_esc(' → '.join(labels[:2]))}</i>"
+    total = sum(p.minutes for p in plans if p.kind == "strength")
+    footer = f"Strength this week: ~{total} min"
+    return "\n".join([header, *(_week_line(p) for p in plans), footer])
+
+
+def plain_text(message: str) -> str:
+    """Strip our HTML markup for terminals and logs."""
+    return html.unescape(re.sub(r"</?(b|i|code)>", "", message))

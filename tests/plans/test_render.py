@@ -1,0 +1,154 @@
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from hypothesis import given, settings
+
+from plans.exercises import get
+from plans.periodization import phase_for
+from plans.prescription import Prescription
+from plans.profile import Profile, Race
+from plans.programs import DayPlan, plan_day, plan_week
+from plans.render import MAX_MESSAGE_CHARS, format_load, render_day, render_week
+from plans.state import ExerciseState
+from tests.plans.test_programs import START, plan_offsets, profiles, state_maps
+
+DAY = dt.timedelta(days=1)
+
+
+def _profile(**changes: object) -> Profile:
+    base: dict[str, object] = dict(
+        running_days=frozenset({1, 3, 5, 6}),
+        long_run_day=6,
+        hard_days=frozenset({3}),
+        race=None,
+        strength_experience="some",
+        equipment="home",
+        sessions_per_week=2,
+        session_minutes=20,
+    )
+    base.update(changes)
+    return Profile(**base)  # type: ignore[arg-type]
+
+
+def _session() -> DayPlan:
+    phase = phase_for(_profile(), START, START)
+    return DayPlan(
+        date=START,
+        kind="strength",
+        phase=phase,
+        title="Session A · squat focus",
+        session_label="A",
+        exercises=(
+            Prescription("goblet_squat", 3, 8, 8, None, 16.0, 7.0, 90, main_lift=True),
+            Prescription("reverse_lunge", 2, 8, 10, None, None, 7.0, 90, per_side=True),
+            Prescription("push_up", 2, 8, 12, None, None, 7.0, 60),
+            Prescription("side_plank", 2, None, None, 30, None, 7.0, 45, per_side=True),
+            Prescription("pogo_hops", 2, None, None, None, None, 7.0, 45, foot_contacts=40),
+        ),
+        minutes=19,
+        notes=("No load on record yet: start light, RPE 6-7 (3-4 reps in reserve).",),
+        heavy_lower=True,
+        warmup_min=3,
+        bodyweight=("push_up", "side_plank", "pogo_hops"),
+    )
+
+
+GOLDEN_SESSION = """<b>Session A · squat focus</b> · Mon 4 Jan
+<i>Base · week 1</i>
+General strength
+
+<b>1.</b> Goblet squat 3×8 @ 16 kg · rest 90 s · RPE 7
+   <i>Hold the weight at your chest and keep your heels down.</i>
+<b>2.</b> Reverse lunge 2×8-10/side · light — RPE 6-7 · rest 90 s
+   <i>Step back softly, push up through the front heel.</i>
+<b>3.</b> Push-up 2×8-12 · bodyweight · rest 60 s · RPE 7
+   <i>One straight line from head to heels.</i>
+<b>4.</b> Side plank 2×30 s/side · rest 45 s · RPE 7
+   <i>Hips high, straight line from head to feet.</i>
+<b>5.</b> Pogo hops 2×20 contacts · rest 45 s · RPE 7
+   <i>Stiff ankles, quick light bounces.</i>
+
+⏱ ~19 min incl. 3 min warm-up
+No load on record yet: start light, RPE 6-7 (3-4 reps in reserve).
+Log: reply "goblet squat 3x8 16kg" or tap ✅ Done"""
+
+
+def test_golden_session_message() -> None:
+    assert render_day(_session()) == GOLDEN_SESSION
+
+
+def test_golden_session_in_pounds_with_late_note() -> None:
+    text = render_day(_session(), "lb", late_note="Sent late: the bot was offline.")
+    lines = text.splitlines()
+    assert lines[1] == "<i>Sent late: the bot was offline.</i>"
+    assert "<b>1.</b> Goblet squat 3×8 @ 35 lb · rest 90 s · RPE 7" in lines
+    assert text.endswith('Log: reply "goblet squat 3x8 35lb" or tap ✅ Done')
+
+
+GOLDEN_RACE_DAY = """<b>Race day</b> · Sun 14 Mar
+Race day: no strength work. Go get it!"""
+
+
+def test_golden_race_day_message() -> None:
+    race = dt.date(2027, 3, 14)
+    profile = _profile(race=Race(race, "half"))
+    assert render_day(plan_day(profile, {}, race, plan_start=START)) == GOLDEN_RACE_DAY
+    eve = render_day(plan_day(profile, {}, race - DAY, plan_start=START))
+    assert eve.startswith("<b>Rest: race tomorrow</b>")
+
+
+def test_mobility_message_is_short() -> None:
+    week = plan_week(_profile(), {}, START, plan_start=START)
+    mobility = next(p for p in week if p.kind == "mobility")
+    text = render_day(mobility)
+    assert len(text) < 500
+    assert "Tap ✅ Done" in text and "<i>~" in text
+    strength = next(p for p in week if p.kind == "strength")
+    assert len(text) < len(render_day(strength))
+
+
+def test_format_load_units() -> None:
+    assert format_load(100.0, get("back_squat")) == "100 kg"
+    assert format_load(62.5, get("back_squat")) == "62.5 kg"
+    assert format_load(100.0, get("back_squat"), "lb") == "220 lb"
+    assert format_load(31.25, get("overhead_press"), "lb") == "70 lb"
+    assert format_load(16.0, get("goblet_squat"), "lb") == "35 lb"
+
+
+def test_escaping() -> None:
+    plan = _session()
+    text = render_day(plan, late_note="<script> & co")
+    assert "&lt;script&gt; &amp; co" in text
+    assert set(re.findall(r"</?([a-z]+)", text)) <= {"b", "i", "code"}
+
+
+def test_render_week_one_line_a_day() -> None:
+    profile = _profile()
+    moves = [(START, START + 2 * DAY)]
+    week = plan_week(profile, {}, START, plan_start=START, moves=moves)
+    text = render_week(week)
+    lines = text.splitlines()
+    assert lines[0] == "<b>Week of 4 Jan</b> · <i>Base wk 1</i>"
+    assert len(lines) == 9
+    assert lines[1].startswith("<b>Mon 4</b>")
+    assert "moved to" in lines[1] and "moved from" in lines[3]
+    assert lines[-1].startswith("Strength this week: ~")
+
+
+@settings(max_examples=80, deadline=None)
+@given(profile=profiles(), states=state_maps(), offset=plan_offsets)
+def test_messages_always_fit_a_phone(
+    profile: Profile, states: dict[str, ExerciseState], offset: int
+) -> None:
+    first = START + dt.timedelta(days=offset)
+    week = plan_week(profile, states, first, plan_start=START)
+    for plan in week:
+        for units in ("kg", "lb"):
+            text = render_day(plan, units, late_note="Sent 2 h late: sorry about that.")
+            assert 0 < len(text) < MAX_MESSAGE_CHARS
+            assert set(re.findall(r"</?([a-z]+)", text)) <= {"b", "i", "code"}
+            if plan.kind == "strength":
+                assert "Log: reply" in text
+    assert len(render_week(week, profile.units)) < MAX_MESSAGE_CHARS
