@@ -1,0 +1,190 @@
+"""Configuration from the environment and `.env`, validated once at start-up.
+
+A bad value stops the bot with one line naming the key and how to fix it (exit status 2).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/runstrong.sqlite3"
+TELEGRAM_API_ROOT = "https://api.telegram.org"
+
+# How to fix each key, quoted in the one-line error.
+HINTS: dict[str, str] = {
+    "TELEGRAM_BOT_TOKEN": "set it to the token @BotFather gave you, e.g. 123456:ABC-DEF…",
+    "TELEGRAM_BASE_URL": "use an http(s) URL such as https://api.telegram.org",
+    "DATABASE_URL": "use sqlite+aiosqlite:///./data/runstrong.sqlite3 "
+    "or postgresql+asyncpg://user:pass@host/db",
+    "WEBHOOK_URL": "use the public https URL Telegram should post to, e.g. https://bot.example.com/telegram",
+    "WEBHOOK_LISTEN": "use an interface address such as 0.0.0.0",
+    "WEBHOOK_PORT": "use a port number between 1 and 65535, e.g. 8443",
+    "WEBHOOK_SECRET": "use 1-256 characters from A-Z, a-z, 0-9, _ and -",
+    "LOG_LEVEL": "use one of DEBUG, INFO, WARNING, ERROR",
+    "ADMIN_USER_IDS": "use comma-separated Telegram user ids, e.g. 12345,67890",
+    "CATCHUP_HOURS": "use a number of hours between 0 and 24, e.g. 6",
+    "SEND_RATE_PER_SECOND": "use a number of messages per second between 1 and 30, e.g. 30",
+    "POLL_TIMEOUT": "use a number of seconds between 0 and 50, e.g. 10",
+}
+
+
+class SettingsError(Exception):
+    """One user-facing line: which key is wrong and how to fix it."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_base_url: str = TELEGRAM_API_ROOT
+    database_url: str = DEFAULT_DATABASE_URL
+    webhook_url: str | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    webhook_secret: SecretStr | None = None
+    log_level: str = "INFO"
+    admin_user_ids: Annotated[tuple[int, ...], NoDecode] = ()
+    catchup_hours: float = Field(default=6.0, ge=0, le=24)
+    send_rate_per_second: float = Field(default=30.0, gt=0, le=30)
+    poll_timeout: int = Field(default=10, ge=0, le=50)
+
+    @field_validator("telegram_bot_token", "webhook_secret", "webhook_url", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            head, _, tail = value.get_secret_value().partition(":")
+            if not head.isdigit() or not tail:
+                raise ValueError("not a bot token")
+        return value
+
+    @field_validator("telegram_base_url")
+    @classmethod
+    def _base_url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("not an http(s) URL")
+        # Accept PTB's own convention (".../bot") as well as the server root.
+        return value.removesuffix("/bot")
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("not an http(s) URL")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            raw = value.get_secret_value()
+            if not (1 <= len(raw) <= 256) or not all(c.isalnum() or c in "_-" for c in raw):
+                raise ValueError("invalid characters")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        value = value.strip()
+        if value.startswith("sqlite:///"):
+            value = "sqlite+aiosqlite:///" + value.removeprefix("sqlite:///")
+        elif value.startswith(("postgres://", "postgresql://")):
+            value = "postgresql+asyncpg://" + value.split("://", 1)[1]
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("unsupported database")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        value = value.strip().upper()
+        if value not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            raise ValueError("unknown level")
+        return value
+
+    @field_validator("admin_user_ids", mode="before")
+    @classmethod
+    def _admins(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.replace(";", ",").split(",") if p.strip()]
+            if not all(p.isdigit() for p in parts):
+                raise ValueError("not a list of ids")
+            return tuple(int(p) for p in parts)
+        return value
+
+    @property
+    def token(self) -> str | None:
+        return (
+            None if self.telegram_bot_token is None else self.telegram_bot_token.get_secret_value()
+        )
+
+    @property
+    def api_base_url(self) -> str:
+        """PTB's base_url: the server root plus `/bot` (PTB appends the token)."""
+        return f"{self.telegram_base_url}/bot"
+
+    @property
+    def api_file_url(self) -> str:
+        return f"{self.telegram_base_url}/file/bot"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def load_settings(env_file: str | Path | None = ".env", **overrides: Any) -> Settings:
+    """Read and validate settings; raise SettingsError with one line on the first bad key."""
+    try:
+        return Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        key = str(err["loc"][0]).upper() if err["loc"] else "configuration"
+        hint = HINTS.get(key, "check its value")
+        raise SettingsError(
+            f"Configuration error: {key} is invalid ({err['msg']}); {hint}."
+        ) from None
+
+
+def configure_logging(level: str, token: str | None = None) -> None:
+    """Log to stderr; keep httpx/httpcore quiet (their request lines contain the token) and
+    redact the token from anything else that might print it."""
+    logging.basicConfig(
+        level=getattr(logging, level, logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        force=True,
+    )
+    for noisy in ("httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(TokenFilter(token))
+
+
+_TOKEN_SHAPE = re.compile(r"\d{6,}:[A-Za-z0-9_-]{30,}")
+
+
+class TokenFilter(logging.Filter):
+    """Redact the configured token, and anything shaped like a bot token, from log records."""
+
+    def __init__(self, token: str | None = None) -> None:
+        super().__init__()
+        self._token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = _TOKEN_SHAPE.sub("<token>", message)
+        if self._token:
+            redacted = redacted.replace(self._token, "<token>")
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        return True

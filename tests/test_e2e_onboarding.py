@@ -1,0 +1,61 @@
+"""Issue 3 end to end: SIGKILL right after an answer, restart, carry on at the next question."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import TempDatabase
+from tests.fakebotapi import FakeBotApi
+from tests.harness import BotProcess
+
+
+async def test_sigkill_after_an_answer_resumes_at_next_question(
+    api: FakeBotApi, temp_db: TempDatabase, tmp_path: Path
+) -> None:
+    chat = 4242
+    bot = await BotProcess(api, temp_db.url, tmp_path).start()
+    try:
+        api.push_command(chat, "start")
+        await api.wait_for_message(chat, contains="How long have you been running?")
+        mark = len(api.calls)
+        api.push_text(chat, "3 years")
+        await api.wait_for_message(chat, contains="How many days a week", start=mark)
+        mark = len(api.calls)
+        api.push_text(chat, "5")
+        await api.wait_for_message(chat, contains="Which day is your long run?", start=mark)
+    finally:
+        bot.kill()  # no graceful shutdown: the last getUpdates offset may be unconfirmed
+
+    restarted = await BotProcess(api, temp_db.url, tmp_path).start()
+    try:
+        mark = len(api.calls)
+        api.push_text(chat, "sunday")
+        call = await api.wait_for_message(chat, contains="hard sessions", start=mark)
+        assert call is not None
+        # The answers before the kill were kept, and a re-delivered "5" was not re-applied.
+        questions = [
+            c.params.get("text", "") for c in api.calls[mark:] if c.method == "sendMessage"
+        ]
+        assert not any("How many days a week" in q for q in questions)
+        mark = len(api.calls)
+        api.push_command(chat, "back")
+        await api.wait_for_message(chat, contains="Which day is your long run?", start=mark)
+    finally:
+        await restarted.stop()
+
+
+async def test_two_processes_share_one_conversation(
+    api: FakeBotApi, temp_db: TempDatabase, tmp_path: Path
+) -> None:
+    """State lives in the database: a second process continues what the first started."""
+    chat = 4343
+    async with BotProcess(api, temp_db.url, tmp_path):
+        api.push_command(chat, "start")
+        await api.wait_for_message(chat, contains="How long have you been running?")
+        mark = len(api.calls)
+        api.push_text(chat, "1 year")
+        await api.wait_for_message(chat, contains="How many days a week", start=mark)
+    async with BotProcess(api, temp_db.url, tmp_path):
+        mark = len(api.calls)
+        api.push_text(chat, "4")
+        await api.wait_for_message(chat, contains="Which day is your long run?", start=mark)

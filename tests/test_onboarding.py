@@ -1,0 +1,279 @@
+"""Issue 3: onboarding from /start to a stored profile, through the real Application."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from db.models import Athlete, Conversation
+from tests import updates
+from tests.conftest import BotHarness
+
+# A complete set of typed answers (every question answered by typing, none by button).
+TYPED = [
+    ("2 years", "How many days a week"),
+    ("5", "long run"),
+    ("sunday", "hard sessions"),
+    ("tue", "training for a race"),
+    ("18 Apr 2027", "What distance"),
+    ("marathon", "How much lifting"),
+    ("never", "What can you train with"),
+    ("home", "How many strength sessions"),
+    ("2", "How many minutes"),
+    ("30", "Strength days"),
+]
+
+
+async def onboard_by_buttons(bot: BotHarness, chat: int, **kw: Any) -> list[str]:
+    """Answer every question with buttons; returns the final replies."""
+    await bot.say(chat, "/start", **kw)
+    for data in [
+        "ob:running_years:2plus",
+        "ob:running_days:5",
+        "ob:long_run_day:6",
+        "ob:hard_days:t1",
+        "ob:hard_days:done",
+        "ob:race:none",
+        "ob:experience:some",
+        "ob:equipment:gym",
+        "ob:sessions:2",
+        "ob:minutes:30",
+        "ob:strength_days:done",
+        "ob:delivery_time:420",
+        "ob:timezone:Europe/Berlin",
+        "ob:timezone_confirm:yes",
+        "ob:units:kg",
+        "ob:known_loads:skip",
+    ]:
+        replies = await bot.press(chat, data, user_id=kw.get("user_id"))
+        assert replies, f"no answer to {data}"
+    return await bot.press(chat, "ob:summary:confirm", user_id=kw.get("user_id"))
+
+
+async def athlete(bot: BotHarness, user_id: int) -> Athlete | None:
+    async with bot.db.read() as session:
+        return (
+            await session.execute(select(Athlete).where(Athlete.user_id == user_id))
+        ).scalar_one_or_none()
+
+
+async def conversation(bot: BotHarness, user_id: int) -> Conversation | None:
+    found = await athlete(bot, user_id)
+    if found is None:
+        return None
+    async with bot.db.read() as session:
+        return await session.get(Conversation, found.id)
+
+
+async def test_whole_flow_with_buttons(bot: BotHarness) -> None:
+    final = await onboard_by_buttons(bot, 100)
+    assert "You're all set" in final[0]
+    # 06:00 UTC on Mon 23 Nov is 07:00 in Berlin: the first workout is today at 07:00.
+    assert "today at 07:00" in final[0] and "Berlin" in final[0]
+    stored = await athlete(bot, 100)
+    assert stored is not None and stored.status == "active"
+    assert stored.timezone == "Europe/Berlin" and stored.delivery_minute == 420
+    assert stored.profile is not None
+    assert stored.profile["long_run_day"] == "sun" and stored.profile["hard_days"] == ["tue"]
+    assert stored.profile["strength_experience"] == "some" and stored.profile["race"] is None
+    assert len(stored.profile["strength_days"]) == 2
+    assert "sun" not in stored.profile["strength_days"]  # never on the long-run day
+    assert "sat" not in stored.profile["strength_days"]  # nor the day before it
+    assert "mon" not in stored.profile["strength_days"]  # nor the day before the hard day
+    assert stored.plan_start == dt.date(2026, 11, 23)
+    assert await conversation(bot, 100) is None
+
+
+async def test_whole_flow_typed(bot: BotHarness) -> None:
+    await bot.say(200, "/start")
+    for answer, next_question in TYPED:
+        replies = await bot.say(200, answer)
+        assert next_question in replies[-1], (answer, replies)
+    replies = await bot.say(200, "wed, sat")
+    assert "Heads up" in replies[-1] and "Sat" in replies[-1]  # Saturday is before the long run
+    replies = await bot.press(200, "ob:strength_days:keep")
+    assert "When should your daily workout arrive" in replies[-1]
+    replies = await bot.say(200, "6:30 am")
+    assert "Where are you" in replies[-1]
+    replies = await bot.say(200, "New York")
+    assert "01:00" in replies[-1] and "New York" in replies[-1]  # 06:00 UTC = 01:00 EST
+    replies = await bot.say(200, "yes")
+    assert "Kilograms or pounds" in replies[-1]
+    replies = await bot.say(200, "lbs")
+    assert "Known weights" in replies[-1]
+    replies = await bot.say(200, "goblet squat 35 lb for 10\nromanian deadlift 95 x 8")
+    summary = replies[-1]
+    assert "Your setup" in summary and "Goblet squat 35 lb×10" in summary
+    final = await bot.press(200, "ob:summary:confirm")
+    assert "You're all set" in final[0] and "06:30" in final[0]
+    stored = await athlete(bot, 200)
+    assert stored is not None and stored.units == "lb" and stored.timezone == "America/New_York"
+    assert stored.profile is not None
+    assert stored.profile["race"] == {"date": "2027-04-18", "distance": "marathon"}
+    assert stored.profile["strength_days"] == ["wed", "sat"]
+    assert stored.profile["known_loads"][0] == ["goblet_squat", 15.88, 10]
+
+
+@pytest.mark.parametrize(
+    ("step_answers", "bad", "expected"),
+    [
+        ([], "three", "How long have you been running"),
+        (["2"], "eight", "days per week as a number"),
+        (["2", "4", "sun", "none"], "2020-05-01", "already passed"),
+        (["2", "4", "sun", "none"], "2030-01-01", "more than two years away"),
+        (["2", "4", "sun", "none"], "someday", "2027-04-18"),
+        (["2", "4", "sun", "none", "none", "never", "none"], "three", "1, 2 or 3"),
+    ],
+)
+async def test_invalid_answers_get_a_hint_and_the_same_question(
+    bot: BotHarness, step_answers: list[str], bad: str, expected: str
+) -> None:
+    await bot.say(300, "/start")
+    for answer in step_answers:
+        await bot.say(300, answer)
+    before = (await conversation(bot, 300)).step  # type: ignore[union-attr]
+    replies = await bot.say(300, bad)
+    assert expected in replies[0] or expected in replies[-1]
+    assert len(replies) == 2  # one short line, then the question again
+    assert (await conversation(bot, 300)).step == before  # type: ignore[union-attr]
+
+
+async def _to_step(bot: BotHarness, chat: int, step: str) -> None:
+    await bot.say(chat, "/start")
+    answers = ["2", "4", "sun", "none", "none", "never", "none", "2", "20"]
+    for answer in answers:
+        if (await conversation(bot, chat)).step == step:  # type: ignore[union-attr]
+            return
+        await bot.say(chat, answer)
+    await bot.press(chat, "ob:strength_days:done")
+    if step == "delivery_time":
+        return
+    await bot.say(chat, "07:00")
+
+
+async def test_bad_time_and_timezone(bot: BotHarness) -> None:
+    await _to_step(bot, 400, "delivery_time")
+    replies = await bot.say(400, "25:00")
+    assert "isn't a time of day" in replies[0]
+    await bot.say(400, "07:15")
+    replies = await bot.say(400, "Mars/Olympus")
+    assert "I don't know the timezone" in replies[0]
+    replies = await bot.say(400, "+05:30")
+    assert "daylight saving" in replies[-1] and "11:30" in replies[-1]
+
+
+async def test_back_and_cancel_keep_answers(bot: BotHarness) -> None:
+    await bot.say(500, "/start")
+    await bot.say(500, "2")
+    await bot.say(500, "4")
+    replies = await bot.say(500, "/back")
+    assert "How many days a week" in replies[-1]
+    await bot.say(500, "3")
+    replies = await bot.say(500, "/cancel")
+    assert "answers are kept" in replies[0]
+    replies = await bot.say(500, "sunday")
+    assert "paused" in replies[0]
+    replies = await bot.say(500, "/start")
+    assert "pick up where we left off" in replies[0] and "long run" in replies[-1]
+    conv = await conversation(bot, 500)
+    assert conv is not None and conv.answers["running_days"] == 3
+
+
+async def test_back_on_first_question(bot: BotHarness) -> None:
+    await bot.say(510, "/start")
+    replies = await bot.say(510, "/back")
+    assert "first question" in replies[0]
+
+
+async def test_two_users_interleaved(bot: BotHarness) -> None:
+    await bot.say(601, "/start")
+    await bot.say(602, "/start")
+    await bot.say(601, "1.5")
+    await bot.say(602, "0.5")
+    await bot.say(601, "6")
+    replies = await bot.say(602, "3")
+    assert "long run" in replies[-1]
+    one, two = await conversation(bot, 601), await conversation(bot, 602)
+    assert one is not None and two is not None
+    assert one.answers["running_years"] == "1to2" and one.answers["running_days"] == 6
+    assert two.answers["running_years"] == "lt1" and two.answers["running_days"] == 3
+
+
+async def test_group_chat_points_to_private_chat(bot: BotHarness) -> None:
+    sent = await bot.feed(updates.message(-1001, "/start", user_id=77, chat_type="supergroup"))
+    assert len(sent) == 1
+    assert "private chat" in sent[0]["text"]
+    button = sent[0]["reply_markup"]["inline_keyboard"][0][0]
+    assert button["url"].startswith("https://t.me/runstrong_test_bot")
+    assert await bot.feed(updates.message(-1001, "hello", user_id=77, chat_type="supergroup")) == []
+
+
+async def test_sticker_and_stray_text_get_hints(bot: BotHarness) -> None:
+    sent = await bot.feed(updates.sticker(700))
+    assert "/start" in sent[0]["text"]
+    await bot.say(700, "/start")
+    sent = await bot.feed(updates.sticker(700))
+    assert "only read text" in sent[0]["text"]
+
+
+async def test_stale_button_is_refused_politely(bot: BotHarness) -> None:
+    await bot.say(710, "/start")
+    await bot.press(710, "ob:running_years:2plus")
+    await bot.press(710, "ob:running_years:lt1")
+    answers = [c for c in bot.api.calls if c.method == "answerCallbackQuery"]
+    assert "/back" in answers[-1].params.get("text", "")
+    conv = await conversation(bot, 710)
+    assert conv is not None and conv.answers["running_years"] == "2plus"
+
+
+async def test_hard_day_toggles_redraw_in_place(bot: BotHarness) -> None:
+    await bot.say(720, "/start")
+    for answer in ("2", "4", "sun"):
+        await bot.say(720, answer)
+    sent = await bot.feed(updates.callback(720, "ob:hard_days:t3"))
+    assert sent and "✅ Thu" in str(sent[0]["reply_markup"])
+    assert [c.method for c in bot.api.calls[-2:]] == ["editMessageText", "answerCallbackQuery"]
+
+
+async def test_summary_edit_returns_to_summary(bot: BotHarness) -> None:
+    await bot.say(730, "/start")
+    for answer in ("2", "4", "sun", "none", "none", "never", "none", "2", "20"):
+        await bot.say(730, answer)
+    await bot.press(730, "ob:strength_days:done")
+    for answer in ("07:00", "Berlin", "yes", "kg", "skip"):
+        await bot.say(730, answer)
+    replies = await bot.press(730, "ob:summary:edit:time")
+    assert "When should your daily workout arrive" in replies[-1]
+    replies = await bot.say(730, "5:45")
+    assert "Your setup" in replies[-1] and "05:45" in replies[-1]
+
+
+async def test_start_when_onboarded_offers_choices_and_settings_edit(bot: BotHarness) -> None:
+    await onboard_by_buttons(bot, 800)
+    replies = await bot.say(800, "/start")
+    assert "Welcome back" in replies[0]
+    assert bot.last_buttons(800) == ["st:today", "st:settings", "st:restart"]
+    replies = await bot.say(800, "/settings")
+    assert "Settings" in replies[0]
+    replies = await bot.press(800, "set:time")
+    assert "When should your daily workout arrive" in replies[-1]
+    replies = await bot.say(800, "18:30")
+    assert "Saved" in replies[-1]
+    stored = await athlete(bot, 800)
+    assert stored is not None and stored.delivery_minute == 18 * 60 + 30
+    assert stored.profile is not None and stored.profile["equipment"] == "gym"  # untouched
+    assert await conversation(bot, 800) is None
+
+
+async def test_start_over_needs_confirmation(bot: BotHarness) -> None:
+    await onboard_by_buttons(bot, 810)
+    await bot.say(810, "/start")
+    replies = await bot.press(810, "st:restart")
+    assert "Start over?" in replies[0]
+    replies = await bot.press(810, "st:restart-yes")
+    assert "How long have you been running" in replies[-1]
+    stored = await athlete(bot, 810)
+    assert stored is not None and stored.status == "active"  # old plan runs until re-confirmed
