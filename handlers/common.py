@@ -28,6 +28,9 @@ def who(update: Update) -> Who | None:
         language_code=user.language_code,
         chat_type=chat.type,
         update_id=update.update_id,
+        message_id=update.effective_message.message_id
+        if update.effective_message is not None and update.callback_query is None
+        else None,
     )
 
 

@@ -40,6 +40,7 @@ class Who:
     chat_type: str = "private"
     platform: str = "telegram"
     update_id: int | None = None  # for skipping re-delivered updates
+    message_id: int | None = None  # the user's message this update carries, if any
 
     @property
     def is_private(self) -> bool:
