@@ -7,6 +7,7 @@ weight alone, "home" with dumbbells/kettlebells/bands, "gym" with everything.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -873,20 +874,69 @@ def suggest(name: str, limit: int = 3) -> list[Exercise]:
     return found
 
 
-def round_load(kg: float, exercise: Exercise) -> float:
-    """Round a load to what the athlete can actually put on the bar or pick up.
+LB_TO_KG = 0.45359237
+NO_LOAD_IMPLEMENTS: frozenset[str] = frozenset({"band", "box", "none"})
+_UPPER_PATTERNS: frozenset[str] = frozenset({"push", "pull"})
+_EPS = 1e-9  # keeps exact halves (61.25 / 1.25, 23 / 2) from drifting under float error
 
-    Barbells move in 2.5 kg steps (1.25 kg for upper-body lifts that use that increment);
-    dumbbells and kettlebells come in 2 kg sizes up to 24 kg, then 4 kg steps.
+
+def is_upper_body(exercise: Exercise) -> bool:
+    """Upper-body lifts move in the small step: 1.25 kg increment or a push/pull pattern."""
+    return exercise.increment_kg == 1.25 or exercise.pattern in _UPPER_PATTERNS
+
+
+def _half_up(value: float) -> int:
+    return math.floor(value + 0.5 + _EPS)
+
+
+def _plate_step(exercise: Exercise, units: str) -> float:
+    """The plate step in the athlete's unit (kg or lb)."""
+    upper = is_upper_body(exercise)
+    if units == "lb":
+        return 2.5 if upper else 5.0
+    return 1.25 if upper else 2.5
+
+
+def round_load(kg: float, exercise: Exercise, units: str = "kg") -> float:
+    """Round a load to what the athlete can actually load, returned in kg (COACHING.md).
+
+    - Barbell and cable (and load added to bodyweight work: belt, vest, plate): lower body
+      2.5 kg or 5 lb plate steps; upper body (`increment_kg` 1.25 or a push/pull pattern)
+      1.25 kg or 2.5 lb.
+    - Dumbbells and kettlebells: the nearest standard size, 2–24 kg by 2 then 28, 32, … by 4,
+      or 5 lb steps from 5 lb; never lighter than the smallest size.
+    - Ties round up (61.25 kg bench stays, 23 kg → 24 kg dumbbell, 26 kg → 28 kg).
+    - lb loads are converted with 0.45359237 kg/lb and rounded to 2 decimals.
+    - 0.0 means "nothing to load": for band, box and no-equipment exercises and for
+      kg ≤ 0. The planner treats a 0.0 load as bodyweight work.
     """
-    if kg <= 0:
+    if kg <= 0 or exercise.implement in NO_LOAD_IMPLEMENTS:
         return 0.0
     if exercise.implement in ("dumbbell", "kettlebell"):
-        if kg <= 24:
-            return float(max(2, 2 * round(kg / 2)))
-        return float(24 + 4 * round((kg - 24) / 4))
-    step = 1.25 if exercise.increment_kg == 1.25 else 2.5
-    return round(step * round(kg / step), 2)
+        if units == "lb":
+            return round(5 * max(1, _half_up(kg / LB_TO_KG / 5)) * LB_TO_KG, 2)
+        if kg < 26:
+            return float(min(24, 2 * max(1, _half_up(kg / 2))))
+        return float(24 + 4 * _half_up((kg - 24) / 4))
+    step = _plate_step(exercise, units)
+    if units == "lb":
+        return round(step * _half_up(kg / LB_TO_KG / step) * LB_TO_KG, 2)
+    return round(step * _half_up(kg / step), 2)
+
+
+def load_step_kg(kg: float, exercise: Exercise, units: str = "kg", *, down: bool = False) -> float:
+    """The COACHING.md increment from `kg`, in kg: one plate step (2.5 kg/5 lb lower body,
+    1.25 kg/2.5 lb upper body) or, for dumbbells and kettlebells, the gap to the next size
+    up (or down): 2 kg up to 24 kg, then 4 kg; 5 lb. 0.0 when there is nothing to load.
+    """
+    if exercise.implement in NO_LOAD_IMPLEMENTS:
+        return 0.0
+    if exercise.implement in ("dumbbell", "kettlebell"):
+        if units == "lb":
+            return round(5 * LB_TO_KG, 2)
+        return 4.0 if (kg > 24 if down else kg >= 24) else 2.0
+    step = _plate_step(exercise, units)
+    return round(step * LB_TO_KG, 2) if units == "lb" else step
 
 
 def available(pattern: Pattern, equipment: str) -> list[Exercise]:

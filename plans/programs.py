@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from plans.exercises import LIBRARY, Exercise, resolve, round_load
+from plans.exercises import LB_TO_KG, LIBRARY, Exercise, resolve, round_load
 from plans.periodization import PhaseInfo, phase_for
 from plans.placement import heavy_lower_blockers, strength_days
 from plans.prescription import Prescription
@@ -330,13 +330,22 @@ def plyo_dose(profile: Profile) -> tuple[int, int]:
     return PLYO_DOSE[LEVELS[profile.strength_experience]]
 
 
+EMPTY_BAR_KG = 20.0
+EMPTY_BAR_LB_IN_KG = round(45 * LB_TO_KG, 2)  # a 45 lb bar for athletes who load in lb
+
+
 def _effective_implement_load(kg: float, ex: Exercise, profile: Profile) -> float | None:
-    """Round to loadable steps; at home a "barbell" lift is done with dumbbells."""
+    """Round to what the athlete can load, in their unit (5 lb plates for lb users).
+
+    At home a "barbell" lift is done with dumbbells. None (bodyweight) when there is
+    nothing to load (`round_load` gives 0.0).
+    """
     if profile.equipment == "home" and ex.implement == "barbell":
         ex = replace(ex, implement="dumbbell")
-    rounded = round_load(kg, ex)
+    rounded = round_load(kg, ex, profile.units)
     if ex.implement == "barbell":
-        rounded = max(rounded, 20.0)  # an empty bar is the lightest barbell load
+        bar = EMPTY_BAR_LB_IN_KG if profile.units == "lb" else EMPTY_BAR_KG
+        rounded = max(rounded, bar)  # an empty bar is the lightest barbell load
     return rounded if rounded > 0 else None
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from plans import exercises
-from plans.exercises import Exercise
+from plans.exercises import Exercise, load_step_kg, round_load
 from plans.logparse import SetEntry
 from plans.prescription import Prescription
 from plans.state import ExerciseState
@@ -25,10 +25,9 @@ __all__ = [
     "e1rm",
     "e1rm_from_rpe",
     "next_state",
-    "round_load",
 ]
 
-LB_TO_KG = 0.45359237
+LB_TO_KG = exercises.LB_TO_KG  # re-exported: bot/coach/records.py imports it from here
 DEFAULT_TARGET_RPE = 8.0  # rule 5: RPE 7–8
 STALL_SESSIONS = 3  # rule 6
 STALL_CUT = 0.10
@@ -38,10 +37,22 @@ HOLD_STEP_S = 5
 HOLD_CAP_S = 60
 PLYO_CAP = 60  # rule 7, beginner; intermediate 100, advanced 140
 FREE_RANGE_WIDTH = 2
-DEFAULT_INCREMENT_KG = 2.5
-DUMBBELL_KG: tuple[float, ...] = (
-    2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 28, 32, 36, 40, 44, 48,
-)  # fmt: skip
+
+# Loads of exercises outside the library (custom:…) round like a lower-body barbell lift.
+_CUSTOM = Exercise(
+    id="custom",
+    name="Custom exercise",
+    aliases=(),
+    pattern="hinge",
+    equipment=frozenset({"gym"}),
+    unilateral=False,
+    load_type="external",
+    increment_kg=2.5,
+    implement="barbell",
+    cue="",
+    regression=None,
+    progression=None,
+)
 
 # RTS chart as % of 1RM by reps to failure (reps + reps in reserve): the RPE 8 column
 # (1: 92.2, 3: 86.3, 5: 81.1, 8: 73.9) sits at 3, 5, 7 and 10; a single at RPE 10 is 100 %.
@@ -93,56 +104,29 @@ def e1rm_from_rpe(load_kg: float, reps: int, rpe: float) -> float | None:
     return None  # pragma: no cover - the range check above makes this unreachable
 
 
-def _steps_round(kg: float, step_kg: float) -> float:
-    return round(step_kg * math.floor(kg / step_kg + 0.5), 2)
+def _step_up(load: float, ex: Exercise, units: str, increment: float | None, steps: int) -> float:
+    """`steps` increments above `load`, rounded to what can be loaded, always heavier.
 
-
-def round_load(kg: float, implement: str, units: str = "kg") -> float | None:
-    """The nearest load the athlete can actually use, in kg (None for bodyweight kit).
-
-    Barbell and cable: 2.5 kg steps, or 5 lb steps for lb users (returned in kg).
-    Dumbbells and kettlebells: the nearest size (2–24 kg by 2, then 28–48 by 4 and on),
-    or 5 lb steps.
+    Without an explicit `increment` (the athlete's own setting, in kg) each step is the
+    COACHING.md one: +2.5 kg/+5 lb lower body, +1.25 kg/+2.5 lb upper body, the next
+    dumbbell or kettlebell size.
     """
-    if implement in ("bodyweight", "none", "box", "band"):
-        return None
-    if kg <= 0:
-        return 0.0
-    if units == "lb":
-        return round(5 * math.floor(kg / LB_TO_KG / 5 + 0.5) * LB_TO_KG, 2)
-    if implement in ("dumbbell", "kettlebell"):
-        if kg > DUMBBELL_KG[-1]:
-            return float(DUMBBELL_KG[-1] + 4 * math.floor((kg - DUMBBELL_KG[-1]) / 4 + 0.5))
-        return float(min(DUMBBELL_KG, key=lambda size: (abs(size - kg), size)))
-    return _steps_round(kg, 2.5)
-
-
-def _smallest_step_kg(implement: str, units: str, load: float) -> float:
-    if units == "lb":
-        return 5 * LB_TO_KG
-    if implement in ("dumbbell", "kettlebell"):
-        return 2.0 if load < 24 else 4.0
-    return 2.5
-
-
-def _step_up(load: float, implement: str, units: str, increment: float, steps: int) -> float:
-    """`steps` increments above `load`, rounded, and always strictly heavier."""
     new = load
     for _ in range(steps):
-        rounded = round_load(new + increment, implement, units) or new
+        step = increment if increment is not None else load_step_kg(new, ex, units)
+        rounded = round_load(new + step, ex, units)
         if rounded <= new + 0.01:
-            smallest = new + _smallest_step_kg(implement, units, new)
-            rounded = round_load(smallest, implement, units) or smallest
-        new = rounded
+            rounded = round_load(new + load_step_kg(new, ex, units), ex, units)
+        new = max(rounded, new)
     return new
 
 
-def _cut(load: float, fraction: float, implement: str, units: str) -> float:
+def _cut(load: float, fraction: float, ex: Exercise, units: str) -> float:
     """`load` less `fraction`, rounded, and always strictly lighter (unless at the floor)."""
-    rounded = round_load(load * (1 - fraction), implement, units) or 0.0
+    rounded = round_load(load * (1 - fraction), ex, units)
     if rounded >= load - 0.01:
-        smaller = load - _smallest_step_kg(implement, units, load)
-        rounded = round_load(smaller, implement, units) or 0.0
+        smaller = load - load_step_kg(load, ex, units, down=True)
+        rounded = round_load(smaller, ex, units)
     if rounded <= 0:
         return load
     return rounded
@@ -172,11 +156,18 @@ def _kind(ex: Exercise | None, sets: Sequence[SetEntry], state: ExerciseState | 
     return "external"
 
 
-def _implement(ex: Exercise | None) -> str:
-    """What the load is rounded to; added load on bodyweight work moves in plate steps."""
-    if ex is None or ex.implement not in ("barbell", "dumbbell", "kettlebell", "cable"):
-        return "barbell"
-    return ex.implement
+def _rounding(ex: Exercise | None) -> Exercise:
+    """The exercise whose kit the load is rounded to (`exercises.round_load`).
+
+    Added load on bodyweight work (belt, vest) moves in plate steps, which `round_load`
+    already does for the "bodyweight" implement; a load logged on band, box or no-kit work
+    is treated as plates too, and custom exercises as a lower-body barbell lift.
+    """
+    if ex is None:
+        return _CUSTOM
+    if ex.implement in exercises.NO_LOAD_IMPLEMENTS:
+        return replace(ex, implement="barbell")
+    return ex
 
 
 def _session_e1rm(sets: Sequence[SetEntry]) -> float | None:
@@ -219,6 +210,9 @@ def next_state(
     bodyweight work adds reps up to `bodyweight_cap`, holds add 5 s up to `hold_cap_s`, and
     plyometrics add contacts up to `plyo_cap`, after which the harder variant is suggested.
     `after_hard_run` holds the main lift (or any lift of a free log) at its load.
+    Loads round with `exercises.round_load` in the athlete's `units`; a load step is
+    `increment_kg` when given (the athlete's own setting), otherwise the COACHING.md one:
+    +2.5 kg/+5 lb lower body, +1.25 kg/+2.5 lb upper body, the next dumbbell/kettlebell size.
     """
     ex = exercises.LIBRARY.get(exercise_id)
     name = ex.name if ex is not None else exercise_id.removeprefix("custom:")
@@ -237,16 +231,15 @@ def next_state(
             previous_best_reps_at_load,
         )  # fmt: skip
     held_for_run = after_hard_run and (prescription is None or prescription.main_lift)
-    increment = increment_kg if increment_kg is not None else (ex.increment_kg if ex else 0.0)
     return _loaded(
         base,
         state,
         done,
         prescription,
         name=name,
-        implement=_implement(ex),
+        rounding=_rounding(ex),
         units=units,
-        increment=increment or DEFAULT_INCREMENT_KG,
+        increment=increment_kg if increment_kg and increment_kg > 0 else None,
         deload=deload_or_taper,
         held_for_run=held_for_run,
         previous_best_reps=previous_best_reps_at_load,
@@ -261,9 +254,9 @@ def _loaded(
     p: Prescription | None,
     *,
     name: str,
-    implement: str,
+    rounding: Exercise,
     units: str,
-    increment: float,
+    increment: float | None,
     deload: bool,
     held_for_run: bool,
     previous_best_reps: int | None,
@@ -306,7 +299,7 @@ def _loaded(
     elif failed:
         failures = (base.failures if same_load or state is None else 0) + 1
         if failures >= STALL_SESSIONS and load is not None:
-            new_load = _cut(load, STALL_CUT, implement, units)
+            new_load = _cut(load, STALL_CUT, rounding, units)
             failures = 0
             reason = (
                 f"{name}: {STALL_SESSIONS} sessions short at {shown}: −10 % to "
@@ -318,7 +311,7 @@ def _loaded(
                 "same load next time."
             )
     elif rpe is not None and rpe - target_rpe >= 2 and load is not None:
-        new_load = _cut(load, HIGH_RPE_CUT, implement, units)
+        new_load = _cut(load, HIGH_RPE_CUT, rounding, units)
         reason = (
             f"{name}: RPE {rpe:g} is well above the target {target_rpe:g}: "
             f"−5 % to {_fmt_load(new_load, units)}."
@@ -332,7 +325,7 @@ def _loaded(
             target = high
             reason = f"{name}: all sets at {high} reps at {shown}.{run_note}"
         else:
-            new_load = _step_up(load, implement, units, increment, steps)
+            new_load = _step_up(load, rounding, units, increment, steps)
             bigger = " (easy at RPE " + f"{rpe:g}, a bigger step)" if steps == 2 else ""
             reason = (
                 f"{name}: all sets hit {high} reps at {shown}: "

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from plans import exercises
-from plans.exercises import LIBRARY, get, resolve, round_load, suggest
+from plans.exercises import LIBRARY, get, load_step_kg, resolve, round_load, suggest
 
 REQUIRED = """
 back_squat front_squat goblet_squat split_squat bulgarian_split_squat reverse_lunge
@@ -125,22 +127,100 @@ def test_suggest_limits_and_deduplicates() -> None:
     assert suggest("squat", limit=0) == []
 
 
+LB = 0.45359237
+
+
+def lb(pounds: float) -> float:
+    return round(pounds * LB, 2)
+
+
 @pytest.mark.parametrize(
-    ("exercise_id", "kg", "expected"),
+    ("exercise_id", "kg", "units", "expected"),
     [
-        ("back_squat", 61.9, 62.5),
-        ("back_squat", 101.2, 100.0),
-        ("overhead_press", 31.0, 31.25),
-        ("goblet_squat", 15.1, 16.0),
-        ("goblet_squat", 23.0, 24.0),
-        ("goblet_squat", 26.5, 28.0),
-        ("kettlebell_swing", 30.1, 32.0),
-        ("goblet_squat", 0.5, 2.0),
-        ("back_squat", 0.0, 0.0),
+        # barbell lower body: 2.5 kg
+        ("back_squat", 61.9, "kg", 62.5),
+        ("back_squat", 101.2, "kg", 100.0),
+        ("back_squat", 61.25, "kg", 62.5),  # ties round up
+        ("back_squat", 0.0, "kg", 0.0),
+        ("back_squat", -5.0, "kg", 0.0),
+        # barbell upper body: 1.25 kg (increment 1.25 or a push/pull pattern)
+        ("bench_press", 61.25, "kg", 61.25),
+        ("bench_press", 61.8, "kg", 61.25),
+        ("bench_press", 61.9, "kg", 62.5),
+        ("overhead_press", 31.0, "kg", 31.25),
+        ("face_pull", 11.0, "kg", 11.25),  # cable pull: upper body by pattern
+        # added load on bodyweight work moves in plate steps by the same rule
+        ("pull_up", 11.0, "kg", 11.25),
+        ("step_down", 3.0, "kg", 2.5),
+        # dumbbells and kettlebells: 2–24 kg by 2, then 28, 32, … by 4; ties up
+        ("goblet_squat", 15.1, "kg", 16.0),
+        ("goblet_squat", 23.0, "kg", 24.0),
+        ("goblet_squat", 25.0, "kg", 24.0),
+        ("goblet_squat", 26.0, "kg", 28.0),
+        ("goblet_squat", 26.5, "kg", 28.0),
+        ("kettlebell_swing", 30.1, "kg", 32.0),
+        ("kettlebell_swing", 13.0, "kg", 14.0),
+        ("dumbbell_row", 52.0, "kg", 52.0),
+        ("goblet_squat", 0.5, "kg", 2.0),
+        # lb athletes: 5 lb lower, 2.5 lb upper, 5 lb dumbbells; returned in kg
+        ("back_squat", lb(135), "lb", lb(135)),
+        ("back_squat", 61.3, "lb", lb(135)),
+        ("back_squat", 63.0, "lb", lb(140)),
+        ("bench_press", lb(95), "lb", lb(95)),
+        ("bench_press", lb(96.5), "lb", lb(97.5)),
+        ("overhead_press", 31.25, "lb", lb(70)),
+        ("goblet_squat", lb(37), "lb", lb(35)),
+        ("goblet_squat", lb(38), "lb", lb(40)),
+        ("goblet_squat", lb(1), "lb", lb(5)),
+        # nothing to load: 0.0 (the planner shows it as bodyweight work)
+        ("band_pull_apart", 10.0, "kg", 0.0),
+        ("box_jump", 10.0, "lb", 0.0),
+        ("wall_sit", 10.0, "kg", 0.0),
     ],
 )
-def test_round_load(exercise_id: str, kg: float, expected: float) -> None:
-    assert round_load(kg, get(exercise_id)) == expected
+def test_round_load(exercise_id: str, kg: float, units: str, expected: float) -> None:
+    assert round_load(kg, get(exercise_id), units) == expected
+
+
+def test_round_load_defaults_to_kg() -> None:
+    assert round_load(61.25, get("bench_press")) == 61.25
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    exercise_id=st.sampled_from(sorted(LIBRARY)),
+    kg=st.floats(min_value=0.01, max_value=400),
+    units=st.sampled_from(("kg", "lb")),
+)
+def test_round_load_is_idempotent_and_on_the_grid(exercise_id: str, kg: float, units: str) -> None:
+    ex = get(exercise_id)
+    once = round_load(kg, ex, units)
+    assert round_load(once, ex, units) == once
+    if once == 0.0:
+        return
+    value, step = (once / LB, 2.5) if units == "lb" else (once, 1.25)
+    if units == "kg" and ex.implement in ("dumbbell", "kettlebell"):
+        step = 2.0
+    assert abs(value / step - round(value / step)) < 0.01
+
+
+@pytest.mark.parametrize(
+    ("exercise_id", "kg", "units", "down", "expected"),
+    [
+        ("back_squat", 100.0, "kg", False, 2.5),
+        ("back_squat", 100.0, "lb", False, lb(5)),
+        ("bench_press", 60.0, "kg", False, 1.25),
+        ("bench_press", 60.0, "lb", False, lb(2.5)),
+        ("goblet_squat", 22.0, "kg", False, 2.0),
+        ("goblet_squat", 24.0, "kg", False, 4.0),
+        ("goblet_squat", 24.0, "kg", True, 2.0),
+        ("goblet_squat", 28.0, "kg", True, 4.0),
+        ("goblet_squat", 28.0, "lb", False, lb(5)),
+        ("band_pull_apart", 10.0, "kg", False, 0.0),
+    ],
+)
+def test_load_step_kg(exercise_id: str, kg: float, units: str, down: bool, expected: float) -> None:
+    assert load_step_kg(kg, get(exercise_id), units, down=down) == expected
 
 
 def test_available_by_equipment() -> None:

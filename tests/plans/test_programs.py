@@ -25,6 +25,7 @@ from plans.state import ExerciseState
 
 MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
 START = dt.date(2027, 1, 4)  # a Monday
+LB = 0.45359237
 DAY = dt.timedelta(days=1)
 
 # --- strategies (also used by test_render) ---------------------------------------------
@@ -78,6 +79,13 @@ def _days(
     return [plan_day(profile, states, first + i * DAY, plan_start=START) for i in range(n)]
 
 
+def _on_grid(kg: float, units: str) -> bool:
+    """lb loads are whole 2.5 lb; kg loads 1.25 kg plates or 2 kg dumbbell sizes."""
+    if units == "lb":
+        return abs(kg / LB / 2.5 - round(kg / LB / 2.5)) < 0.01
+    return any(abs(kg / step - round(kg / step)) < 1e-6 for step in (1.25, 2.0))
+
+
 def _contacts(plan: DayPlan) -> int:
     return sum(p.foot_contacts or 0 for p in plan.exercises)
 
@@ -121,6 +129,8 @@ def test_plans_never_break_the_coaching_rules(
                 assert rx.load_kg is None
             if ex.load_type == "plyo":
                 assert rx.foot_contacts is not None and rx.reps_low is None
+            if rx.load_kg is not None:  # loadable in the athlete's own unit
+                assert _on_grid(rx.load_kg, profile.units), (rx.exercise, rx.load_kg)
             assert rx.rpe <= 8  # rule 5
         contacts = _contacts(plan)  # rule 7
         if contacts:
@@ -259,6 +269,35 @@ def test_loads_come_from_state_and_are_loadable() -> None:
     assert dead.exercise == "trap_bar_deadlift"
     assert dead.load_kg is not None and dead.load_kg % 2.5 == 0
     assert 0.6 * 150 <= dead.load_kg <= 0.8 * 150
+
+
+def test_lb_athletes_get_loads_in_whole_plates() -> None:
+    profile = _profile(units="lb")
+    states = {
+        "back_squat": ExerciseState("back_squat", working_load_kg=81.0, target_reps=8),
+        "trap_bar_deadlift": ExerciseState("trap_bar_deadlift", e1rm_kg=150.0),
+    }
+    week = plan_week(profile, states, START, plan_start=START)
+    squat = next(p for p in week if p.session_label == "A").exercises[0]
+    assert squat.exercise == "back_squat"
+    assert squat.load_kg == round(180 * LB, 2)  # 81 kg = 178.6 lb → 180 lb
+    dead = next(p for p in week if p.session_label == "B").exercises[0]
+    assert dead.load_kg is not None and _on_grid(dead.load_kg, "lb")
+    assert round(dead.load_kg / LB) % 5 == 0  # lower body: 5 lb steps
+    home = _profile(units="lb", equipment="home")
+    goblet = {"goblet_squat": ExerciseState("goblet_squat", working_load_kg=16.0, target_reps=10)}
+    a = next(p for p in plan_week(home, goblet, START, plan_start=START) if p.session_label == "A")
+    assert a.exercises[0].exercise == "goblet_squat"
+    assert a.exercises[0].load_kg == round(35 * LB, 2)  # 16 kg = 35.3 lb → 35 lb dumbbell
+
+
+def test_light_barbell_loads_start_at_the_empty_bar() -> None:
+    for units, bar in (("kg", 20.0), ("lb", round(45 * LB, 2))):
+        profile = _profile(units=units)
+        states = {"back_squat": ExerciseState("back_squat", working_load_kg=12.0, target_reps=8)}
+        week = plan_week(profile, states, START, plan_start=START)
+        squat = next(p for p in week if p.session_label == "A").exercises[0]
+        assert squat.exercise == "back_squat" and squat.load_kg == bar
 
 
 def test_dumbbell_loads_round_to_real_sizes() -> None:

@@ -16,7 +16,6 @@ from plans.progression import (
     e1rm,
     e1rm_from_rpe,
     next_state,
-    round_load,
 )
 from plans.state import ExerciseState
 
@@ -89,31 +88,6 @@ def test_e1rm_from_rpe(load: float, reps: int, rpe: float, expected: float | Non
     assert e1rm_from_rpe(load, reps, rpe) == expected
 
 
-@pytest.mark.parametrize(
-    ("kg", "implement", "units", "expected"),
-    [
-        (61.3, "barbell", "kg", 62.5),
-        (61.2, "barbell", "kg", 60.0),
-        (63.75, "barbell", "kg", 65.0),
-        (61.3, "barbell", "lb", round(135 * LB, 2)),
-        (63.0, "barbell", "lb", round(140 * LB, 2)),
-        (11.0, "cable", "kg", 10.0),
-        (25.0, "dumbbell", "kg", 24.0),
-        (27.0, "dumbbell", "kg", 28.0),
-        (13.0, "kettlebell", "kg", 12.0),
-        (17.5, "kettlebell", "kg", 18.0),
-        (1.0, "dumbbell", "kg", 2.0),
-        (52.0, "dumbbell", "kg", 52.0),
-        (13.0, "dumbbell", "lb", round(30 * LB, 2)),
-        (50.0, "bodyweight", "kg", None),
-        (50.0, "band", "kg", None),
-        (50.0, "none", "lb", None),
-    ],
-)
-def test_round_load(kg: float, implement: str, units: str, expected: float | None) -> None:
-    assert round_load(kg, implement, units) == expected
-
-
 # --- double progression ------------------------------------------------------------------
 
 
@@ -164,18 +138,47 @@ def test_increment_override_from_settings() -> None:
     assert step.state.working_load_kg == 65.0
 
 
-def test_upper_body_increment_still_moves_by_a_loadable_step() -> None:
+def lb(pounds: float) -> float:
+    return round(pounds * LB, 2)
+
+
+def test_upper_body_moves_in_1_25_kg_steps() -> None:
     bench = Prescription("bench_press", 3, 5, 5, None, 60.0, 8.0, 180)
-    (step,) = run("bench_press", ["bench 3x5 60"], lambda _s: bench)
-    assert step.state.working_load_kg == 62.5
+    steps = run("bench_press", ["bench 3x5 60", "bench 3x5 61.25"], lambda _s: bench)
+    assert [p.state.working_load_kg for p in steps] == [61.25, 62.5]
+    ohp = Prescription("overhead_press", 3, 6, 8, None, 40.0, 8.0, 120)
+    (press,) = run("overhead_press", ["ohp 3x8 40"], lambda _s: ohp)
+    assert press.state.working_load_kg == 41.25
+    assert "41.25 kg next" in press.reason
+    (easy,) = run("overhead_press", ["ohp 3x8 40 rpe 6"], lambda _s: ohp)
+    assert easy.state.working_load_kg == 42.5  # a double step is two small steps
 
 
-def test_lb_athlete_moves_in_5_lb_steps() -> None:
-    bench = Prescription("bench_press", 3, 6, 8, None, round(135 * LB, 2), 8.0, 180)
-    (step,) = run("bench_press", ["bench 3x8 135lb"], lambda _s: bench, units="lb")
-    assert step.state.working_load_kg == round(140 * LB, 2)
-    assert describe_target(step.state, "bench_press", "lb") == "Next: 3×6 @ 140 lb"
+def test_lower_body_moves_in_2_5_kg_steps() -> None:
+    (squat,) = run("back_squat", ["squat 3x8 100"], squat_6_to_8)
+    assert squat.state.working_load_kg == 102.5
+
+
+def test_lb_athlete_lower_body_moves_in_5_lb_steps() -> None:
+    squat = Prescription("back_squat", 3, 6, 8, None, lb(135), 8.0, 180)
+    (step,) = run("back_squat", ["squat 3x8 135lb"], lambda _s: squat, units="lb")
+    assert step.state.working_load_kg == lb(140)
+    assert describe_target(step.state, "back_squat", "lb") == "Next: 3×6 @ 140 lb"
     assert "140 lb" in step.reason
+
+
+def test_lb_athlete_upper_body_moves_in_2_5_lb_steps() -> None:
+    bench = Prescription("bench_press", 3, 6, 8, None, lb(95), 8.0, 180)
+    steps = run("bench_press", ["bench 3x8 95lb", "bench 3x8 97.5lb"], lambda _s: bench,
+                units="lb")
+    assert [p.state.working_load_kg for p in steps] == [lb(97.5), lb(100)]
+    assert describe_target(steps[0].state, "bench_press", "lb") == "Next: 3×6 @ 97.5 lb"
+
+
+def test_lb_athlete_cuts_to_loadable_pounds() -> None:
+    bench = Prescription("bench_press", 3, 6, 8, None, lb(100), 8.0, 180)
+    (step,) = run("bench_press", ["bench 3x8 100lb rpe 10"], lambda _s: bench, units="lb")
+    assert step.state.working_load_kg == lb(95)  # −5 % = 95 lb
 
 
 def test_dumbbells_go_to_the_next_size() -> None:
@@ -187,6 +190,20 @@ def test_dumbbells_go_to_the_next_size() -> None:
     assert [p.state.working_load_kg for p in steps] == [18.0, 20.0]
     (big,) = run("goblet_squat", ["goblet squat 3x12 24kg"], goblet)
     assert big.state.working_load_kg == 28.0
+    (odd,) = run("goblet_squat", ["goblet squat 3x12 23kg"], goblet)
+    assert odd.state.working_load_kg == 24.0  # an odd load goes to the next real size
+    (back,) = run("goblet_squat", ["goblet squat 3x12 28kg rpe 10"], goblet)
+    assert back.state.working_load_kg == 24.0  # the size below, not 26.6 kg
+
+
+def test_lb_dumbbells_go_up_5_lb() -> None:
+    def goblet(state: ExerciseState | None) -> Prescription:
+        return Prescription("goblet_squat", 3, 10, 12, None, lb(35), 7.0, 90)
+
+    (step,) = run("goblet_squat", ["goblet squat 3x12 35lb"], goblet, units="lb")
+    assert step.state.working_load_kg == lb(40)
+    (odd,) = run("goblet_squat", ["goblet squat 3x12 37lb"], goblet, units="lb")
+    assert odd.state.working_load_kg == lb(40)
 
 
 # --- stall rule, deloads, running --------------------------------------------------------
@@ -262,9 +279,9 @@ def test_bodyweight_short_sessions_stall_and_back_off() -> None:
 def test_weighted_bodyweight_progresses_the_added_load() -> None:
     pulls = Prescription("pull_up", 3, 5, 7, None, 10.0, 8.0, 120)
     steps = run("pull_up", ["pullups 3x7 +10kg"], lambda _s: pulls)
-    assert steps[0].state.working_load_kg == 12.5
+    assert steps[0].state.working_load_kg == 11.25  # upper body: +1.25 kg
     assert steps[0].state.e1rm_kg is None
-    assert describe_target(steps[0].state, "pull_up") == "Next: 3×5 @ +12.5 kg"
+    assert describe_target(steps[0].state, "pull_up") == "Next: 3×5 @ +11.25 kg"
 
 
 def test_holds_add_five_seconds_up_to_the_cap() -> None:
