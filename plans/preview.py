@@ -9,7 +9,7 @@ from typing import Any
 
 from plans.profile import Profile
 from plans.programs import DayPlan, plan_day
-from plans.render import plain_text, render_week
+from plans.render import plain_text, render_day, render_week
 from plans.state import ExerciseState
 
 _NO_STATES: Mapping[str, ExerciseState] = MappingProxyType({})
@@ -43,9 +43,13 @@ def preview_text(
     weeks: int,
     states: Mapping[str, ExerciseState] = _NO_STATES,
 ) -> str:
-    """Plain-text week-by-week summary (one line a day)."""
+    """Plain text for coaches: each week at a glance, then every strength session in full."""
     days = preview(profile, start, weeks, states)
-    blocks = [
-        plain_text(render_week(days[i : i + 7], profile.units)) for i in range(0, len(days), 7)
-    ]
-    return "\n\n".join(blocks)
+    blocks: list[str] = []
+    for i in range(0, len(days), 7):
+        week = days[i : i + 7]
+        blocks.append(plain_text(render_week(week, profile.units)))
+        blocks.extend(
+            plain_text(render_day(day, profile.units)) for day in week if day.kind == "strength"
+        )
+    return "\n\n".join(blocks) + "\n"

@@ -9,7 +9,7 @@ import html
 import re
 from collections.abc import Sequence
 
-from plans.exercises import LIBRARY, Exercise
+from plans.exercises import LB_TO_KG, LIBRARY, Exercise, round_load
 from plans.prescription import Prescription
 from plans.profile import WEEKDAY_LABELS
 from plans.programs import MONTH_LABELS, DayPlan, day_label
@@ -29,11 +29,12 @@ def _num(value: float) -> str:
 
 
 def format_load(kg: float, exercise: Exercise, units: str = "kg") -> str:
-    """A load in the athlete's unit: lb rounds to 5 lb (2.5 lb for small upper-body steps)."""
+    """A load in the athlete's unit; lb loads snap to what `round_load` says can be loaded
+    (5 lb lower body, 2.5 lb upper body, 5 lb dumbbells), so text and plan agree."""
     if units != "lb":
         return f"{_num(kg)} kg"
-    step = 2.5 if exercise.increment_kg == 1.25 else 5.0
-    pounds = max(step, step * round(kg * KG_TO_LB / step))
+    loadable = round_load(kg, exercise, "lb") or kg
+    pounds = round(loadable / LB_TO_KG * 2) / 2
     return f"{_num(pounds)} lb"
 
 
@@ -113,7 +114,8 @@ def render_day(plan: DayPlan, units: str = "kg", *, late_note: str | None = None
     if plan.kind == "mobility":
         top.append(f"<i>~{plan.minutes} min, easy breathing</i>")
         drills = [f"• {exercise_line_short(p)}" for p in plan.exercises]
-        return _fit(top, drills, [], "\n".join([*notes, "Tap ✅ Done when finished."]))
+        closing = "\n".join([*notes, "No need to log it: just enjoy the reset."])
+        return _fit(top, drills, [], closing)
     top.append(f"<i>{_header(plan)}</i>")
     top.append(_esc(plan.focus or plan.phase.focus))
     body: list[str] = []

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from plans.exercises import get
 from plans.preview import preview, preview_json, preview_text
 from plans.profile import Profile
 from plans.programs import plan_day
@@ -56,11 +57,14 @@ def test_preview_uses_states() -> None:
 
 def test_preview_text_is_plain_and_weekly() -> None:
     text = preview_text(PROFILE, START, 2)
-    blocks = text.split("\n\n")
-    assert len(blocks) == 2
-    assert blocks[0].startswith("Week of 4 Jan · Anatomical adaptation wk 1")
+    weeks = [b for b in text.split("\n\n") if b.startswith("Week of")]
+    assert len(weeks) == 2
+    assert weeks[0].startswith("Week of 4 Jan · Anatomical adaptation wk 1")
     assert "<b>" not in text and "<i>" not in text
-    assert len(blocks[0].splitlines()) == 9
+    assert len(weeks[0].splitlines()) == 9
+    strength_days = [d for d in preview(PROFILE, START, 2) if d.kind == "strength"]
+    for day in strength_days:  # every session is shown in full, exercises included
+        assert get(day.exercises[0].exercise).name in text
 
 
 def test_preview_is_deterministic() -> None:

@@ -104,7 +104,7 @@ def test_mobility_message_is_short() -> None:
     mobility = next(p for p in week if p.kind == "mobility")
     text = render_day(mobility)
     assert len(text) < 500
-    assert "Tap ✅ Done" in text and "<i>~" in text
+    assert "No need to log it" in text and "<i>~" in text
     strength = next(p for p in week if p.kind == "strength")
     assert len(text) < len(render_day(strength))
 
@@ -152,3 +152,11 @@ def test_messages_always_fit_a_phone(
             if plan.kind == "strength":
                 assert "Log: reply" in text
     assert len(render_week(week, profile.units)) < MAX_MESSAGE_CHARS
+
+
+def test_format_load_in_lb_matches_round_load() -> None:
+    lb = 0.45359237
+    assert format_load(round(97.5 * lb, 2), get("bench_press"), "lb") == "97.5 lb"
+    assert format_load(round(140 * lb, 2), get("back_squat"), "lb") == "140 lb"
+    assert format_load(11.25, get("face_pull"), "lb") == "25 lb"  # cable pull: 2.5 lb steps
+    assert format_load(round(37 * lb, 2), get("goblet_squat"), "lb") == "35 lb"
