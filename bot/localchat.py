@@ -24,6 +24,7 @@ from telegram.request import BaseRequest, RequestData
 from bot.app import build_application, shutdown, startup
 from bot.clock import OffsetClock
 from bot.settings import Settings
+from handlers.today import TelegramSender
 
 USER_ID = CHAT_ID = 1
 BOT_USER = {"id": 999, "is_bot": True, "first_name": "RunStrong", "username": "runstrong_local_bot"}
@@ -147,6 +148,7 @@ class LocalChat:
         self.application = build_application(
             settings, clock=self.clock, request=self.transport, token="1:local-chat"
         )
+        self.application.bot_data["local_chat"] = True  # delivery runs on our clock, not a job
         self.name = name or os.environ.get("USER", "Runner").title() or "Runner"
         # Increasing across runs, like Telegram's, so a restarted chat is not taken for a
         # re-delivery of updates the coach already applied.
@@ -219,16 +221,21 @@ class LocalChat:
             update = self.message_update(line)
         if update is not None:
             await self.application.process_update(update)
+        await self.deliver_due()
         return True
 
     async def next_day(self) -> None:
+        """Jump to the next scheduled message (or a day ahead) and deliver what is due."""
         now = self.clock.now()
-        tomorrow = (now + dt.timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
-        self.clock.advance(tomorrow - now)
+        due = await self.application.bot_data["coach"].delivery.next_due()
+        target = due if due is not None and due > now else now + dt.timedelta(days=1)
+        self.clock.advance(target - now + dt.timedelta(seconds=1))
         self.out.write(f"\n⏩ It is now {self.clock.now():%a %d %b %Y, %H:%M} UTC.\n")
-        hook = self.application.bot_data.get("on_clock_jump")
-        if hook is not None:
-            await hook()
+        await self.deliver_due()
+
+    async def deliver_due(self) -> None:
+        coach = self.application.bot_data["coach"]
+        await coach.delivery.tick(TelegramSender(self.application.bot))
 
     async def run(self, lines: TextIO = sys.stdin) -> None:
         application = self.application

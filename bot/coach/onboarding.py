@@ -158,6 +158,33 @@ def profile_from_answers(answers: dict[str, Any]) -> Profile:
     return _profile(answers)
 
 
+def answers_from(
+    profile: dict[str, Any], *, timezone: str, minute: int, units: str
+) -> dict[str, Any]:
+    """Answers that describe a stored profile (for editing one field of an athlete whose
+    answers were not kept, e.g. one created by an import or an older version)."""
+    p = Profile.from_dict({k: v for k, v in profile.items() if k != "known_loads"})
+    answers: dict[str, Any] = {
+        "running_years": "1to2",
+        "running_days": len(p.running_days) or 3,
+        "long_run_day": p.long_run_day,
+        "hard_days": sorted(p.hard_days),
+        "race_date": p.race.date.isoformat() if p.race else None,
+        "race_distance": p.race.distance if p.race else None,
+        "experience": p.strength_experience,
+        "equipment": p.equipment,
+        "sessions": p.sessions_per_week,
+        "minutes": p.session_minutes,
+        "strength_days": list(p.strength_days) if p.strength_days else None,
+        "delivery_time": minute,
+        "timezone": timezone,
+        "tz_label": label_for(timezone),
+        "units": units,
+        "known_loads": profile.get("known_loads", []),
+    }
+    return answers
+
+
 # --- questions ------------------------------------------------------------------------------
 
 

@@ -1,0 +1,472 @@
+"""The daily message (and the weekly summary), on time in each athlete's timezone, once.
+
+The `deliveries` table is the source of truth: each athlete has one open row per kind for
+the next local day it is due. A tick claims due rows with one indexed query, sends them
+concurrently through a `Sender`, and records each result together with the next day's row.
+A restart finds the same rows; a second process claims different ones (SKIP LOCKED); a
+claimer that dies leaves a lease that expires, so a message in flight at a crash is sent at
+most once more.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import os
+import socket
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from sqlalchemy.exc import IntegrityError
+
+from bot.clock import Clock
+from bot.coach.inputs import format_minute
+from bot.coach.planning import local_today, plan_for
+from bot.coach.replies import Reply, keyboard
+from bot.coach.zones import tzinfo_for
+from db.deliveries import Deliveries
+from db.engine import Database
+from db.models import Athlete, Delivery
+from plans.programs import DayPlan
+from plans.render import render_day
+from plans.schedule import catchup_deadline, local_due
+
+log = logging.getLogger("runstrong.delivery")
+
+DAILY, WEEKLY = "daily", "weekly"
+LATE_AFTER = dt.timedelta(minutes=2)  # later than this is "late" and says so
+MAX_ATTEMPTS = 8
+REPAIR_RETRIES = 5
+PACE_MARGIN_S = 0.03  # the sender's clock and Telegram's window differ by network jitter
+
+
+class Blocked(Exception):
+    """The athlete blocked the bot (403) or the chat is gone: stop sending until /start."""
+
+
+class TryLater(Exception):
+    """A temporary failure (network, 429 after the rate limiter's own retries)."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class Sender(Protocol):
+    async def send(self, chat_id: int, reply: Reply) -> int:
+        """Send and return the message id; raise Blocked or TryLater."""
+        ...
+
+
+WeeklyComposer = Callable[[Any, Athlete, dt.date], Awaitable[str]]
+
+
+@dataclass
+class TickResult:
+    sent: int = 0
+    late: int = 0
+    missed: int = 0
+    skipped: int = 0
+    blocked: int = 0
+    retried: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, other: TickResult) -> None:
+        for name in ("sent", "late", "missed", "skipped", "blocked", "retried"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.errors.extend(other.errors)
+
+
+def session_buttons(day: dt.date) -> tuple[tuple[Any, ...], ...]:
+    iso = day.isoformat()
+    return keyboard(
+        [("✅ Done as prescribed", f"dl:done:{iso}")],
+        [("⏭ Skip today", f"dl:skip:{iso}"), ("📅 Move to tomorrow", f"dl:move:{iso}")],
+    )
+
+
+def day_message(
+    plan: DayPlan, units: str, *, skipped: bool = False, late_note: str | None = None
+) -> Reply:
+    """The day's message with the buttons that fit it."""
+    text = render_day(plan, units, late_note=late_note)
+    if skipped:
+        return Reply(text + "\n\n<i>You skipped this one. Rest up.</i>")
+    if plan.kind == "strength":
+        return Reply(text, session_buttons(plan.date))
+    return Reply(text)
+
+
+class DeliveryService:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        *,
+        catchup_hours: float = 6.0,
+        lease: dt.timedelta = dt.timedelta(minutes=2),
+        batch_size: int = 200,
+        concurrency: int = 32,
+        owner: str | None = None,
+        weekly: WeeklyComposer | None = None,
+        send_rate: float | None = None,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.catchup_hours = catchup_hours
+        self.lease = lease
+        self.batch_size = batch_size
+        self.concurrency = concurrency
+        self.owner = owner or f"{socket.gethostname()}:{os.getpid()}"
+        self.weekly = weekly
+        # Messages/s for the daily run, evenly spaced: no bursts for Telegram's limit to
+        # answer with a 429 (which pauses every send for retry_after). None: unpaced.
+        self.send_rate = send_rate
+        self._sends: deque[float] = deque()
+        self._pace_lock = asyncio.Lock()
+        self._lock = asyncio.Lock()
+
+    # --- scheduling -----------------------------------------------------------------------
+
+    def kinds(self) -> tuple[str, ...]:
+        return (DAILY, WEEKLY) if self.weekly is not None else (DAILY,)
+
+    async def _next_slot(
+        self,
+        session: Any,
+        athlete: Athlete,
+        kind: str,
+        earliest: dt.date,
+        now: dt.datetime,
+        *,
+        allow_late: bool,
+    ) -> tuple[dt.date, dt.datetime]:
+        """The first local day from `earliest` that is still to be delivered: not already
+        delivered, and due in the future (or, after downtime, still inside the catch-up
+        window). Paused athletes resume on `paused_until`."""
+        tz = tzinfo_for(athlete.timezone)
+        summary_day = int((athlete.preferences or {}).get("summary_day", 6))
+        day = max(earliest, local_today(athlete, now))
+        if athlete.paused_until is not None:
+            day = max(day, athlete.paused_until)
+        repo = Deliveries(session)
+        for _ in range(15):
+            if kind == WEEKLY and day.weekday() != summary_day:
+                day += dt.timedelta(days=1)
+                continue
+            due = local_due(day, athlete.delivery_minute, tz)
+            in_time = due >= now or (
+                allow_late and catchup_deadline(day, due, tz, self.catchup_hours) > now
+            )
+            if in_time and not await repo.done_for(athlete.id, kind, day):
+                return day, due
+            day += dt.timedelta(days=1)
+        raise RuntimeError(f"no delivery slot found for athlete {athlete.id}")
+
+    async def _open_slot(
+        self, session: Any, athlete: Athlete, kind: str, day: dt.date, due: dt.datetime
+    ) -> None:
+        from sqlalchemy import select
+
+        existing = (
+            await session.execute(
+                select(Delivery).where(
+                    Delivery.athlete_id == athlete.id,
+                    Delivery.kind == kind,
+                    Delivery.local_date == day,
+                )
+            )
+        ).scalar_one_or_none()
+        if existing is None:
+            await Deliveries(session).add(athlete.id, kind, day, due)
+        else:  # a cancelled slot for the same day comes back
+            existing.status, existing.due_at, existing.lease_until = "pending", due, None
+            existing.lease_owner, existing.error = None, None
+
+    async def schedule(
+        self, session: Any, athlete: Athlete, kinds: tuple[str, ...] | None = None
+    ) -> dt.datetime | None:
+        """(Re)compute the athlete's open rows from their current settings; returns when the
+        next daily message is due. Used after onboarding, settings changes, /pause, /resume
+        and /start after a block. Never schedules a second message for a day already sent."""
+        now = self.clock.now()
+        repo = Deliveries(session)
+        if athlete.status != "active" or athlete.onboarded_at is None:
+            await repo.cancel_open(athlete.id)
+            return None
+        next_daily: dt.datetime | None = None
+        for kind in kinds or self.kinds():
+            row = await repo.open_row(athlete.id, kind)
+            if row is not None and row.status == "sending":
+                continue  # in flight right now; its successor is scheduled when it finishes
+            day, due = await self._next_slot(
+                session, athlete, kind, local_today(athlete, now), now, allow_late=False
+            )
+            if row is not None and row.local_date == day:
+                row.due_at, row.lease_until = due, None
+            else:
+                if row is not None:
+                    row.status = "cancelled"
+                    await session.flush()
+                await self._open_slot(session, athlete, kind, day, due)
+            if kind == DAILY:
+                next_daily = due
+        return next_daily
+
+    async def _schedule_after(
+        self, session: Any, athlete: Athlete, kind: str, day: dt.date
+    ) -> None:
+        if athlete.status != "active":
+            return
+        now = self.clock.now()
+        step = dt.timedelta(days=7 if kind == WEEKLY else 1)
+        next_day, due = await self._next_slot(
+            session, athlete, kind, day + step, now, allow_late=True
+        )
+        await self._open_slot(session, athlete, kind, next_day, due)
+
+    async def repair(self) -> int:
+        """Give every active athlete their open rows (after a crash mid-transition, or when a
+        new kind of message is introduced). Returns how many athletes were fixed."""
+        fixed = 0
+        for kind in self.kinds():
+            after_id = 0
+            clashes = 0
+            while True:
+                try:
+                    async with self.db.write() as session:
+                        missing = await Deliveries(session).athletes_without_open(
+                            kind, after_id=after_id
+                        )
+                        for athlete in missing:  # only the missing kind: others may catch up
+                            await self.schedule(session, athlete, (kind,))
+                except IntegrityError:
+                    # Another replica starting at the same time scheduled some of these
+                    # athletes first; look again (its rows are committed now).
+                    clashes += 1
+                    if clashes > REPAIR_RETRIES:
+                        raise
+                    continue
+                fixed += len(missing) if kind == DAILY else 0
+                if len(missing) < 1000:
+                    break
+                after_id = missing[-1].id
+        return fixed
+
+    # --- sending --------------------------------------------------------------------------
+
+    async def tick(self, sender: Sender) -> TickResult:
+        """Send everything that is due now; one tick at a time per process."""
+        total = TickResult()
+        if self._lock.locked():
+            return total
+        async with self._lock:
+            while True:
+                now = self.clock.now()
+                async with self.db.write() as session:
+                    claimed = await Deliveries(session).claim_due(
+                        now, self.owner, self.lease, self.batch_size
+                    )
+                    claims = [(d.id, d.athlete_id, d.kind, d.local_date, d.due_at) for d in claimed]
+                if not claims:
+                    return total
+                gate = asyncio.Semaphore(self.concurrency)
+                results = await asyncio.gather(*(self._gated(gate, sender, c) for c in claims))
+                for result in results:
+                    total.add(result)
+                if len(claims) < self.batch_size:
+                    return total
+
+    async def _gated(
+        self,
+        gate: asyncio.Semaphore,
+        sender: Sender,
+        claim: tuple[int, int, str, dt.date, dt.datetime],
+    ) -> TickResult:
+        async with gate:
+            return await self._deliver(sender, *claim)
+
+    async def _deliver(
+        self,
+        sender: Sender,
+        delivery_id: int,
+        athlete_id: int,
+        kind: str,
+        day: dt.date,
+        due: dt.datetime,
+    ) -> TickResult:
+        result = TickResult()
+        now = self.clock.now()
+        try:
+            async with self.db.read() as session:
+                athlete = await session.get(Athlete, athlete_id)
+                if athlete is None:
+                    outcome = "cancelled"
+                else:
+                    outcome = self._precheck(athlete, day, due, now)
+                reply = None
+                if outcome == "send" and athlete is not None:
+                    late = now - due > LATE_AFTER
+                    reply = await self._compose(session, athlete, kind, day, due, late)
+                    chat_id = athlete.chat_id
+        except Exception as exc:  # composing must never stop the other athletes' messages
+            log.exception("composing delivery %s failed", delivery_id)
+            await self._retry(delivery_id, now, str(exc), attempts_hint=True)
+            result.retried += 1
+            result.errors.append(str(exc))
+            return result
+        if outcome != "send" or reply is None:
+            await self._close(delivery_id, athlete_id, kind, day, outcome)
+            if outcome == "missed":
+                result.missed += 1
+            else:
+                result.skipped += 1
+            return result
+        try:
+            await self._pace()
+            message_id = await sender.send(chat_id, reply)
+        except Blocked as exc:
+            await self._blocked(delivery_id, athlete_id, str(exc))
+            result.blocked += 1
+            return result
+        except TryLater as exc:
+            await self._retry(delivery_id, now, str(exc), retry_after=exc.retry_after)
+            result.retried += 1
+            return result
+        except Exception as exc:
+            log.exception("sending delivery %s failed", delivery_id)
+            await self._retry(delivery_id, now, str(exc))
+            result.retried += 1
+            result.errors.append(str(exc))
+            return result
+        late = now - due > LATE_AFTER
+        await self._close(
+            delivery_id, athlete_id, kind, day, "sent", message_id=message_id, late=late
+        )
+        result.sent += 1
+        result.late += int(late)
+        return result
+
+    async def _pace(self) -> None:
+        """Wait for this send's turn: evenly spaced at `send_rate`, and never more than
+        `send_rate` sends in any window of a second plus PACE_MARGIN_S, measured on when the
+        sends really started (a stalled event loop must not release a burst)."""
+        if not self.send_rate:
+            return
+        loop = asyncio.get_running_loop()
+        cap = max(1, int(self.send_rate))
+        async with self._pace_lock:
+            turn = self._sends[-1] + 1.0 / self.send_rate if self._sends else 0.0
+            if len(self._sends) >= cap:
+                turn = max(turn, self._sends[-cap] + 1.0 + PACE_MARGIN_S)
+            if turn > loop.time():
+                await asyncio.sleep(turn - loop.time())
+            self._sends.append(loop.time())
+            while len(self._sends) > cap:
+                self._sends.popleft()
+
+    def _precheck(self, athlete: Athlete, day: dt.date, due: dt.datetime, now: dt.datetime) -> str:
+        if athlete.status != "active":
+            return "cancelled"
+        if athlete.paused_until is not None and day < athlete.paused_until:
+            return "skipped"
+        tz = tzinfo_for(athlete.timezone)
+        if now > catchup_deadline(day, due, tz, self.catchup_hours):
+            return "missed"
+        return "send"
+
+    async def _compose(
+        self, session: Any, athlete: Athlete, kind: str, day: dt.date, due: dt.datetime, late: bool
+    ) -> Reply:
+        if kind == WEEKLY and self.weekly is not None:
+            return Reply(await self.weekly(session, athlete, day))
+        note = None
+        if late:
+            local = due.astimezone(tzinfo_for(athlete.timezone))
+            note = f"Sent late: I was offline at {format_minute(local.hour * 60 + local.minute)}."
+        planned = await plan_for(session, athlete, day)
+        return day_message(planned.plan, athlete.units, skipped=planned.skipped, late_note=note)
+
+    async def _close(
+        self,
+        delivery_id: int,
+        athlete_id: int,
+        kind: str,
+        day: dt.date,
+        status: str,
+        *,
+        message_id: int | None = None,
+        late: bool = False,
+    ) -> None:
+        """Record the outcome and open the next day's row in one short transaction."""
+        now = self.clock.now()
+        async with self.db.write() as session:
+            if not await Deliveries(session).finish(
+                delivery_id, self.owner, status, now=now, message_id=message_id, late=late
+            ):
+                log.warning("delivery %s was taken over before it was recorded", delivery_id)
+                return
+            athlete = await session.get(Athlete, athlete_id)
+            if athlete is not None:
+                await self._schedule_after(session, athlete, kind, day)
+
+    async def _retry(
+        self,
+        delivery_id: int,
+        now: dt.datetime,
+        error: str,
+        *,
+        retry_after: float | None = None,
+        attempts_hint: bool = False,
+    ) -> None:
+        async with self.db.write() as session:
+            row = await session.get(Delivery, delivery_id)
+            if row is None or row.lease_owner != self.owner:
+                return
+            if row.attempts >= MAX_ATTEMPTS:
+                await Deliveries(session).finish(
+                    delivery_id, self.owner, "failed", now=now, error=error
+                )
+                athlete = await session.get(Athlete, row.athlete_id)
+                if athlete is not None:
+                    await self._schedule_after(session, athlete, row.kind, row.local_date)
+                return
+            backoff = retry_after if retry_after is not None else min(2**row.attempts, 300)
+            await Deliveries(session).release(
+                delivery_id, self.owner, retry_at=now + dt.timedelta(seconds=backoff), error=error
+            )
+
+    async def _blocked(self, delivery_id: int, athlete_id: int, error: str) -> None:
+        now = self.clock.now()
+        async with self.db.write() as session:
+            await Deliveries(session).finish(
+                delivery_id, self.owner, "failed", now=now, error=error
+            )
+            athlete = await session.get(Athlete, athlete_id)
+            if athlete is not None:
+                await mark_blocked(session, athlete, now)
+        log.info("athlete %s blocked the bot; paused until they /start again", athlete_id)
+
+    async def next_due(self) -> dt.datetime | None:
+        """When the next open row is due (the local chat's clock jump uses it)."""
+        from sqlalchemy import func, select
+
+        async with self.db.read() as session:
+            value = (
+                await session.execute(
+                    select(func.min(Delivery.due_at)).where(Delivery.status == "pending")
+                )
+            ).scalar()
+        if value is None:
+            return None
+        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+async def mark_blocked(session: Any, athlete: Athlete, now: dt.datetime) -> None:
+    """The athlete blocked or removed the bot: no messages until they /start again."""
+    athlete.status = "blocked"
+    athlete.updated_at = now
+    await Deliveries(session).cancel_open(athlete.id)

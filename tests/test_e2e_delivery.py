@@ -1,0 +1,104 @@
+"""Issue 5 end to end: the real bot process delivers on time over HTTP, survives SIGKILL
+before and after the delivery time, catches up after downtime, honours 429 and 403."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import time
+from pathlib import Path
+
+from sqlalchemy import select
+
+from db.engine import Database
+from db.migrate import upgrade
+from db.models import Athlete, Delivery
+from tests.conftest import TempDatabase
+from tests.factories import make_athlete
+from tests.fakebotapi import FakeBotApi
+from tests.harness import BotProcess
+
+UTC = dt.UTC
+
+
+def minute_of(instant: dt.datetime) -> int:
+    return instant.hour * 60 + instant.minute
+
+
+async def test_delivery_on_time_restarts_catch_up_429_and_403(
+    api: FakeBotApi, temp_db: TempDatabase, tmp_path: Path
+) -> None:
+    now = dt.datetime.now(UTC)
+    # The next whole minute at least 15 s away (delivery times are whole minutes).
+    due = (now + dt.timedelta(seconds=75)).replace(second=0, microsecond=0)
+    on_time, blocked, limited, late, too_late = 5001, 5002, 5003, 5004, 5005
+    db = Database(temp_db.url)
+    await upgrade(db.write_engine)
+    for user in (on_time, blocked, limited):
+        await make_athlete(db, user, now=now, timezone="UTC", minute=minute_of(due))
+    # Two athletes whose messages fell due while the bot was down: 2 h ago (inside the 6 h
+    # catch-up window) and 7 h ago (outside it).
+    for user, hours in ((late, 2), (too_late, 7)):
+        was_due = (now - dt.timedelta(hours=hours)).replace(second=0, microsecond=0)
+        athlete_id = await make_athlete(
+            db, user, now=now, timezone="UTC", minute=minute_of(was_due)
+        )
+        async with db.write() as session:
+            session.add(
+                Delivery(
+                    athlete_id=athlete_id,
+                    kind="daily",
+                    local_date=was_due.date(),
+                    due_at=was_due,
+                    status="pending",
+                )
+            )
+    await db.dispose()
+    api.block_chat(blocked)
+
+    # Start, catch up, then die before the delivery time.
+    first = await BotProcess(api, temp_db.url, tmp_path).start()
+    try:
+        call = await api.wait_for_message(late, contains="Sent late", timeout=15)
+        assert call.params["chat_id"] in (late, str(late))
+    finally:
+        first.kill()
+    assert dt.datetime.now(UTC) < due
+    assert not api.sent_messages(too_late)
+
+    # Restarted before the delivery time: it arrives on time, exactly once.
+    api.fail_next("sendMessage", error_code=429, retry_after=1, chat_id=limited)
+    second = await BotProcess(api, temp_db.url, tmp_path).start()
+    try:
+        call = await api.wait_for_message(on_time, timeout=90)
+        arrived = time.time() - (time.monotonic() - call.timestamp)
+        assert due.timestamp() - 0.5 <= arrived <= due.timestamp() + 5, arrived - due.timestamp()
+        retried = await api.wait_for_message(limited, timeout=15)
+        retried_at = time.time() - (time.monotonic() - retried.timestamp)
+        assert retried_at >= due.timestamp() + 1  # waited out retry_after
+        await asyncio.sleep(1)
+    finally:
+        second.kill()  # after the delivery: the next start must not send again
+
+    third = await BotProcess(api, temp_db.url, tmp_path).start()
+    try:
+        await asyncio.sleep(2.5)
+    finally:
+        await third.stop()
+
+    assert len(api.sent_messages(on_time)) == 1
+    assert len(api.sent_messages(limited)) == 1
+    assert len(api.sent_messages(late)) == 1
+    assert api.sent_messages(too_late) == []
+    assert api.sent_messages(blocked) == []
+    db = Database(temp_db.url)
+    async with db.read() as session:
+        statuses = {a.user_id: a.status for a in (await session.execute(select(Athlete))).scalars()}
+        missed = (
+            (await session.execute(select(Delivery).where(Delivery.status == "missed")))
+            .scalars()
+            .all()
+        )
+    await db.dispose()
+    assert statuses[blocked] == "blocked" and statuses[on_time] == "active"
+    assert len(missed) == 1

@@ -1,0 +1,184 @@
+"""Issue 5 in the chat: /today, /week, /pause, /resume, /time, the session buttons, blocks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+
+from db.models import Athlete, Delivery, PlanChange
+from tests import updates
+from tests.conftest import BotHarness
+from tests.factories import PROFILE, make_athlete
+
+# The harness clock: Mon 23 Nov 2026, 06:00 UTC (07:00 in Berlin).
+WED = dt.date(2026, 11, 25)
+
+
+async def seed(bot: BotHarness, user: int = 900, **profile: Any) -> int:
+    athlete_id = await make_athlete(
+        bot.db, user, now=bot.clock.now(), profile={**PROFILE, **profile} if profile else None
+    )
+    async with bot.db.write() as session:
+        athlete = await session.get(Athlete, athlete_id)
+        assert athlete is not None
+        await bot.application.bot_data["coach"].delivery.schedule(session, athlete)
+    return athlete_id
+
+
+async def test_onboarding_confirm_schedules_the_first_message(bot: BotHarness) -> None:
+    from tests.test_onboarding import onboard_by_buttons
+
+    await onboard_by_buttons(bot, 100)
+    async with bot.db.read() as session:
+        rows = list((await session.execute(select(Delivery).order_by(Delivery.kind))).scalars())
+    assert [(r.kind, r.local_date, r.status) for r in rows] == [
+        ("daily", dt.date(2026, 11, 23), "pending"),
+        ("weekly", dt.date(2026, 11, 29), "pending"),  # the summary, on Sunday
+    ]
+    assert rows[0].due_at == dt.datetime(2026, 11, 23, 6, 0, tzinfo=dt.UTC)
+    assert rows[1].due_at == dt.datetime(2026, 11, 29, 6, 0, tzinfo=dt.UTC)
+
+
+async def test_today_and_week(bot: BotHarness) -> None:
+    await seed(bot)
+    (today,) = await bot.say(900, "/today")
+    assert "Mon 23 Nov" in today and len(today) < 1500
+    (week,) = await bot.say(900, "/week")
+    assert "Week of 23 Nov" in week
+    for day in ("Mon", "Wed", "Fri", "Sun"):
+        assert day in week
+
+
+async def test_strength_day_has_buttons_skip_and_move(bot: BotHarness) -> None:
+    monday, tuesday = dt.date(2026, 11, 23), dt.date(2026, 11, 24)
+    await seed(bot, hard_days=[], strength_days=["mon", "thu"])
+    await bot.say(900, "/today")
+    assert bot.last_buttons(900) == [
+        f"dl:done:{monday}",
+        f"dl:skip:{monday}",
+        f"dl:move:{monday}",
+    ]
+    replies = await bot.press(900, f"dl:move:{monday}")
+    assert "Moved to Tue 24 Nov" in replies[0]
+    await bot.press(900, f"dl:skip:{monday}")
+    toasts = [c.params.get("text") for c in bot.api.calls if c.method == "answerCallbackQuery"]
+    assert toasts[-1] == "Already moved."
+    async with bot.db.read() as session:
+        change = (await session.execute(select(PlanChange))).scalar_one()
+    assert (change.day, change.action, change.to_day) == (monday, "move", tuesday)
+    bot.clock.at = dt.datetime(2026, 11, 24, 6, 0, tzinfo=dt.UTC)
+    (moved,) = await bot.say(900, "/today")
+    assert "Moved from" in moved
+
+
+async def test_move_refused_with_a_reason(bot: BotHarness) -> None:
+    await seed(bot)
+    friday = dt.date(2026, 11, 27)  # Saturday is the day before the long run
+    bot.clock.at = dt.datetime(2026, 11, 27, 6, 0, tzinfo=dt.UTC)
+    replies = await bot.press(900, f"dl:move:{friday}")
+    assert "Can't move it to tomorrow" in replies[0]
+
+
+async def test_skip(bot: BotHarness) -> None:
+    await seed(bot)
+    replies = await bot.press(900, f"dl:skip:{WED}")
+    assert "Skipped" in replies[0]
+    bot.clock.at = dt.datetime(2026, 11, 25, 6, 0, tzinfo=dt.UTC)
+    (today,) = await bot.say(900, "/today")
+    assert "You skipped this one" in today
+
+
+async def test_pause_and_resume(bot: BotHarness) -> None:
+    athlete_id = await seed(bot)
+    (reply,) = await bot.say(900, "/pause 3")
+    assert "resume Thu 26 Nov" in reply
+    async with bot.db.read() as session:
+        row = (
+            await session.execute(
+                select(Delivery).where(Delivery.status == "pending", Delivery.kind == "daily")
+            )
+        ).scalar_one()
+    assert row.local_date == dt.date(2026, 11, 26)
+    (reply,) = await bot.say(900, "/pause soon")
+    assert "/pause 7" in reply
+    (reply,) = await bot.say(900, "/pause")
+    assert "until you send /resume" in reply
+    async with bot.db.read() as session:
+        athlete = await session.get(Athlete, athlete_id)
+        assert athlete is not None and athlete.status == "paused"
+        pending = (
+            await session.execute(
+                select(Delivery).where(Delivery.status == "pending", Delivery.kind == "daily")
+            )
+        ).all()
+    assert pending == []
+    (reply,) = await bot.say(900, "/resume")
+    assert "next workout arrives today at 07:00 (Berlin time)" in reply
+
+
+async def test_time_command_changes_delivery(bot: BotHarness) -> None:
+    await seed(bot)
+    replies = await bot.say(900, "/time")
+    assert "When should your daily workout arrive" in replies[-1]
+    replies = await bot.say(900, "9:15")
+    assert "Saved" in replies[-1]
+    async with bot.db.read() as session:
+        row = (
+            await session.execute(
+                select(Delivery).where(Delivery.status == "pending", Delivery.kind == "daily")
+            )
+        ).scalar_one()
+    assert row.due_at == dt.datetime(2026, 11, 23, 8, 15, tzinfo=dt.UTC)  # 09:15 Berlin today
+
+
+async def test_kicked_marks_blocked_and_start_resumes(bot: BotHarness) -> None:
+    athlete_id = await seed(bot)
+    payload = {
+        "update_id": 77_000,
+        "my_chat_member": {
+            "chat": {"id": 900, "type": "private", "first_name": "Runner"},
+            "from": updates.user(900),
+            "date": 0,
+            "old_chat_member": {
+                "status": "member",
+                "user": {"id": 1, "is_bot": True, "first_name": "B"},
+            },
+            "new_chat_member": {
+                "status": "kicked",
+                "until_date": 0,
+                "user": {"id": 1, "is_bot": True, "first_name": "B"},
+            },
+        },
+    }
+    await bot.feed(payload)
+    async with bot.db.read() as session:
+        athlete = await session.get(Athlete, athlete_id)
+        assert athlete is not None and athlete.status == "blocked"
+        assert (
+            await session.execute(
+                select(Delivery).where(Delivery.status == "pending", Delivery.kind == "daily")
+            )
+        ).all() == []
+    await bot.say(900, "/start")
+    async with bot.db.read() as session:
+        athlete = await session.get(Athlete, athlete_id)
+        assert athlete is not None and athlete.status == "active"
+        assert (
+            len(
+                (
+                    await session.execute(
+                        select(Delivery).where(
+                            Delivery.status == "pending", Delivery.kind == "daily"
+                        )
+                    )
+                ).all()
+            )
+            == 1
+        )
+
+
+async def test_today_before_setup(bot: BotHarness) -> None:
+    (reply,) = await bot.say(901, "/today")
+    assert "/start" in reply
