@@ -1,0 +1,932 @@
+"""Logging what the athlete did — sets typed like a text to a friend, "done", runs — and the
+progression that follows, transport-agnostic like the rest of the coach.
+
+Every call is one write transaction with the athlete row locked, so two replicas never apply
+the same athlete's logs at once. A batch (`LogBatch`) is the unit of /undo and of edits: it
+records the progression states it changed (`states_before`) and batches apply in id order,
+so undoing the newest batch, or replaying the ones after an edited batch, is exact.
+
+A log that needs an answer first (an unknown exercise name, an ambiguous line) is kept as a
+batch with source "pending" whose `states_before["pending"]` holds the parsed lines; buttons
+carry only its id (`lg:<batch>:<line>:<choice>`), so any replica, after any restart, can
+finish it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import html
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.coach.idempotency import mark_applied
+from bot.coach.planning import (
+    Planned,
+    load_changes,
+    load_states,
+    local_today,
+    moves_of,
+    plan_for,
+    profile_of,
+    state_from_row,
+)
+from bot.coach.replies import Button, Reply, Who
+from db.engine import Database
+from db.logs import PENDING, ExerciseStates, LogBatches, RunLogs, SetLogs
+from db.models import Athlete, LogBatch, RunLog, SetLog
+from db.repositories import Athletes
+from plans import exercises
+from plans.logparse import (
+    DoneCommand,
+    LogEntry,
+    LogParseError,
+    SetEntry,
+    entries_from_prescriptions,
+    parse_done,
+    parse_log,
+    parse_run,
+    suggestions_for,
+)
+from plans.logparse import RunLog as RunEntry
+from plans.prescription import Prescription
+from plans.programs import LEVELS, PLYO_DOSE, day_label, plan_day
+from plans.progression import Progress, describe_target, next_state
+
+LB_TO_KG = 0.45359237
+MILE_KM = 1.609344
+MAX_DAYS_BACK = 366
+MAX_REPLY_CHARS = 3800
+DELOAD_PHASES = frozenset({"taper", "race_week"})
+EXAMPLE = "<code>squat 3x5 60kg</code>"
+NOT_SET_UP = "Let's set you up first: send /start."
+PRIVATE_ONLY = "I coach one runner at a time — let's talk in a private chat."
+
+GRAMMAR = (
+    "<b>Logging a workout</b> — one exercise per line, the way you'd text a friend:\n"
+    "<code>squat 3x5 60kg</code> — 3 sets of 5 at 60 kg\n"
+    "<code>rdl 8,8,7 @40</code> — reps of each set, at 40\n"
+    "<code>split squat 3x8 12kg each</code> — per leg\n"
+    "<code>bench 3x8 40kg rpe 8</code> — with how hard it felt\n"
+    "<code>plank 3x45s</code> — holds\n"
+    "<code>pull-ups 5,4,4</code> — body weight\n"
+    "<code>yesterday: lunges 3x10</code> — an earlier day\n"
+    "<code>done</code> — today's session exactly as prescribed (or tap ✅ Done)\n"
+    "<code>done except squat 3x4</code> — as prescribed, with changes\n"
+    "<code>long run 25k</code> · <code>intervals done</code> · <code>/run 10k hard</code> — runs; "
+    "a hard or long run holds the next heavy lift\n\n"
+    "Numbers without a unit are in your unit. I reply with your next target. "
+    "Made a typo? Edit your message and I'll correct the log. /undo removes the last log."
+)
+# Examples from GRAMMAR that must parse as logs (checked by the tests).
+GRAMMAR_EXAMPLES = (
+    "squat 3x5 60kg",
+    "rdl 8,8,7 @40",
+    "split squat 3x8 12kg each",
+    "bench 3x8 40kg rpe 8",
+    "plank 3x45s",
+    "pull-ups 5,4,4",
+    "yesterday: lunges 3x10",
+)
+
+
+def not_a_log_hint() -> str:
+    """What the coach says to text that is neither a log nor a run."""
+    return (
+        f"I didn't catch that. To log a workout send e.g. {EXAMPLE} (one exercise per line); "
+        "/log shows more examples. /today shows today's workout, /help everything I can do."
+    )
+
+
+@dataclass(frozen=True)
+class _Line:
+    """One exercise of a log on its day; `named` once the exercise is known or confirmed."""
+
+    day: dt.date
+    entry: LogEntry
+    named: bool
+    suggestions: tuple[str, ...] = ()
+
+    @property
+    def asks(self) -> bool:
+        return not self.named or bool(self.entry.alternatives)
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    """A message read as a log: set lines (chat, done) or a run."""
+
+    source: str  # chat | done | run
+    day: dt.date
+    lines: tuple[_Line, ...] = ()
+    run: RunEntry | None = None
+
+    def first_question(self) -> int | None:
+        return next((i for i, line in enumerate(self.lines) if line.asks), None)
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """One exercise of a stored batch and what progression made of it."""
+
+    day: dt.date
+    exercise: str
+    sets: tuple[SetEntry, ...]
+    prescription: Prescription | None
+    progress: Progress | None  # None for mobility drills
+
+
+class _Plans:
+    """The day plans one call needs, computed once (before any state changes).
+
+    Once an athlete has a rep target the plan shows fixed reps ("3×9 @ 60 kg"); reading a
+    log against it and progressing it needs the slot's rep range ("6-10"), which is what the
+    plan prescribes without targets. `rx` gives the shown prescriptions with that range.
+    """
+
+    def __init__(self, session: AsyncSession, athlete: Athlete) -> None:
+        self.session = session
+        self.athlete = athlete
+        self._days: dict[dt.date, Planned | None] = {}
+        self._rx: dict[dt.date, dict[str, Prescription]] = {}
+
+    async def get(self, day: dt.date) -> Planned | None:
+        """The plan of `day`; None before the plan started (nothing was prescribed then)."""
+        if day not in self._days:
+            start = self.athlete.plan_start
+            planned = self.athlete.profile and (start is None or day >= start)
+            self._days[day] = await plan_for(self.session, self.athlete, day) if planned else None
+        return self._days[day]
+
+    async def rx(self, day: dt.date) -> dict[str, Prescription]:
+        if day in self._rx:
+            return self._rx[day]
+        planned = await self.get(day)
+        shown = () if planned is None else planned.plan.exercises
+        ranges: dict[str, tuple[int | None, int | None]] = {}
+        if any(p.reps_low is not None and p.reps_low == p.reps_high for p in shown):
+            states = await load_states(self.session, self.athlete.id)
+            untargeted = {k: replace(v, target_reps=None) for k, v in states.items()}
+            changes = await load_changes(self.session, self.athlete.id)
+            ranged = plan_day(
+                profile_of(self.athlete),
+                untargeted,
+                day,
+                plan_start=self.athlete.plan_start or day,
+                moves=moves_of(changes),
+            )
+            ranges = {p.exercise: (p.reps_low, p.reps_high) for p in ranged.exercises}
+        result: dict[str, Prescription] = {}
+        for p in shown:
+            low, high = ranges.get(p.exercise, (None, None))
+            fixed = p.reps_low is not None and p.reps_low == p.reps_high
+            if fixed and low is not None and high is not None and low <= (p.reps_low or 0) <= high:
+                p = replace(p, reps_low=low, reps_high=high)
+            result[p.exercise] = p
+        self._rx[day] = result
+        return result
+
+
+class Logbook:
+    """The logging use-cases. Each returns the replies to send."""
+
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+
+    # --- entry points ---------------------------------------------------------------------
+
+    async def handle_text(self, who: Who, athlete_id: int, text: str) -> list[Reply] | None:
+        """A chat message from an onboarded athlete; None when it is neither a log nor a run."""
+        async with self.db.write() as session:
+            athlete = await self._athlete(session, who)
+            if athlete is None or athlete.id != athlete_id:
+                return None
+            if not mark_applied(athlete, who):
+                return []  # a re-delivered update, already applied
+            return await self._message(session, athlete, who.message_id, who.chat_id, text)
+
+    async def log_prescription(self, who: Who, day: dt.date | None = None) -> list[Reply]:
+        """The "✅ Done as prescribed" button for `day` (default: the athlete's today)."""
+        if not who.is_private:
+            return [Reply(PRIVATE_ONLY)]
+        async with self.db.write() as session:
+            athlete = await self._athlete(session, who)
+            if athlete is None or athlete.onboarded_at is None:
+                return [Reply(NOT_SET_UP, toast="Send /start first")]
+            if not mark_applied(athlete, who):
+                return []
+            today = self._today(athlete)
+            day = day or today
+            if day > today:
+                return [Reply(toast="That session is still ahead of you.")]
+            offset = (day - today).days
+            parsed = await self._done(session, athlete, DoneCommand((), offset), today, None)
+            if isinstance(parsed, str):
+                return [Reply(parsed, toast="Not logged")]
+            replies = await self._store(
+                session,
+                athlete,
+                parsed,
+                text="done",
+                key=f"done:{day.isoformat()}",
+                message_id=None,
+            )
+            return [replace(replies[0], toast="Logged ✅"), *replies[1:]]
+
+    async def run(self, who: Who, text: str) -> list[Reply]:
+        """/run 10k hard"""
+        if not who.is_private:
+            return [Reply(PRIVATE_ONLY)]
+        async with self.db.write() as session:
+            athlete = await self._athlete(session, who)
+            if athlete is None or athlete.onboarded_at is None:
+                return [Reply(NOT_SET_UP)]
+            if not mark_applied(athlete, who):
+                return []
+            body = text.strip().split(maxsplit=1)
+            if len(body) < 2 or not body[1].strip():
+                return [
+                    Reply(
+                        "Tell me about the run, e.g. <code>/run 10k hard</code>, "
+                        "<code>/run 25k long</code> or <code>/run 5k easy yesterday</code>."
+                    )
+                ]
+            key = _key(who.chat_id, who.message_id)
+            if key is not None and (await LogBatches(session).by_key(athlete.id, key)):
+                return [Reply("✅ Already logged. /undo removes it.")]
+            today = self._today(athlete)
+            try:
+                found = parse_run("/run " + body[1], today=today)
+            except LogParseError as error:
+                return [Reply("🤔 " + _esc(error.message))]
+            if found is None:  # pragma: no cover - a /run command always reads as a run
+                return [Reply("Try <code>/run 10k hard</code>.")]
+            day = today + dt.timedelta(days=found.day_offset)
+            if (today - day).days > MAX_DAYS_BACK:
+                return [Reply(_too_old())]
+            parsed = _Parsed("run", day, run=found)
+            return await self._store(
+                session, athlete, parsed, text=text, key=key, message_id=who.message_id
+            )
+
+    async def undo(self, who: Who) -> list[Reply]:
+        """Remove the newest batch (its sets and runs) and put back the states it changed."""
+        if not who.is_private:
+            return [Reply(PRIVATE_ONLY)]
+        now = self.clock.now()
+        async with self.db.write() as session:
+            athlete = await self._athlete(session, who)
+            if athlete is None or athlete.onboarded_at is None:
+                return [Reply(NOT_SET_UP)]
+            if not mark_applied(athlete, who):
+                return []
+            batches = LogBatches(session)
+            batch = await batches.latest(athlete.id)
+            if batch is None:
+                return [Reply(f"Nothing to undo yet. Log a workout like {EXAMPLE}.")]
+            if batch.source == PENDING:
+                await batches.delete(batch)
+                return [Reply("↩️ Dropped the log that was waiting for your answer.")]
+            summary = await self._summary(session, athlete, batch)
+            await ExerciseStates(session).restore(athlete.id, batch.states_before, now)
+            await batches.delete(batch)
+            tail = " Your targets are back where they were." if batch.states_before else ""
+            return [Reply(f"↩️ Removed {summary}.{tail}")]
+
+    async def edited(self, who: Who, message_id: int, text: str) -> list[Reply]:
+        """The athlete edited a message: correct the log it made (or make one)."""
+        if not who.is_private:
+            return []
+        now = self.clock.now()
+        async with self.db.write() as session:
+            athlete = await self._athlete(session, who)
+            if athlete is None or athlete.onboarded_at is None:
+                return [Reply("I only read edits of workout logs. /start sets you up.")]
+            if not mark_applied(athlete, who):
+                return []
+            body = text.strip()
+            if body.startswith("/") and not _is_run_command(body):
+                return [Reply("Editing a command doesn't redo it: send it again as a new message.")]
+            if _is_run_command(body):
+                parts = body.split(maxsplit=1)
+                body = "/run " + (parts[1] if len(parts) > 1 else "")
+            key = _key(who.chat_id, message_id)
+            assert key is not None
+            batches = LogBatches(session)
+            batch = await batches.by_key(athlete.id, key)
+            if batch is None:
+                replies = await self._message(session, athlete, message_id, who.chat_id, body)
+                return replies if replies is not None else [Reply(not_a_log_hint())]
+            parsed = await self._parse(session, athlete, body, editing=batch)
+            if parsed is None or isinstance(parsed, str):
+                reason = parsed or f"I couldn't read your edit as a workout (try {EXAMPLE})."
+                kept = (
+                    "Your earlier message still waits for an answer above."
+                    if batch.source == PENDING
+                    else "The earlier log stays as it was."
+                )
+                return [Reply(f"{reason}\n{kept}")]
+            if batch.source == PENDING:
+                await batches.delete(batch)
+                return await self._store(
+                    session, athlete, parsed, text=text, key=key, message_id=message_id
+                )
+            states = ExerciseStates(session)
+            later = await batches.applied_after(athlete.id, batch.id)
+            for newer in reversed(later):
+                await states.restore(athlete.id, newer.states_before, now)
+                newer.states_before = {}
+            await states.restore(athlete.id, batch.states_before, now)
+            batch.states_before = {}
+            await batches.clear(batch.id)
+            if parsed.first_question() is not None:
+                # Asking first: the batch is re-made when answered, after the newer ones.
+                await batches.delete(batch)
+                for newer in later:
+                    await self._apply(session, athlete, newer)
+                return await self._store(
+                    session, athlete, parsed, text=text, key=key, message_id=message_id
+                )
+            replies = await self._store(
+                session,
+                athlete,
+                parsed,
+                text=text,
+                key=key,
+                message_id=message_id,
+                batch=batch,
+                header="✏️ <b>Corrected</b>",
+            )
+            for newer in later:
+                await self._apply(session, athlete, newer)
+            return replies
+
+    def grammar(self) -> list[Reply]:
+        return [Reply(GRAMMAR)]
+
+    async def button(self, who: Who, data: str) -> list[Reply]:
+        """An answer to a pending log's question: `<batch>:<line>:<choice>` or `<batch>:x`."""
+        async with self.db.write() as session:
+            athlete = await self._athlete(session, who)
+            if athlete is None:
+                return [Reply(NOT_SET_UP, toast="Send /start first")]
+            if not mark_applied(athlete, who):
+                return []
+            expired = [Reply(toast="That log is already settled.")]
+            parts = data.split(":")
+            if not parts[0].isdigit():
+                return expired
+            batches = LogBatches(session)
+            batch = await batches.get(athlete.id, int(parts[0]))
+            if batch is None or batch.source != PENDING:
+                return expired
+            if parts[1:] == ["x"]:
+                await batches.delete(batch)
+                return [Reply("OK, I didn't log that message.", edit=True, toast="Not logged")]
+            parsed = _parsed_from_json(batch.states_before.get("pending") or {})
+            index = parsed.first_question()
+            if len(parts) != 3 or index is None or parts[1] != str(index):
+                return [Reply(toast="That question is done.")]
+            line = _answer(parsed.lines[index], parts[2])
+            if line is None:
+                return [Reply(toast="That button has expired.")]
+            lines = list(parsed.lines)
+            lines[index] = line
+            parsed = replace(parsed, lines=tuple(lines))
+            following = parsed.first_question()
+            if following is not None:
+                batch.states_before = {"pending": _parsed_to_json(parsed)}
+                return [replace(_question(batch.id, parsed, following, athlete.units), edit=True)]
+            key, message_id, text = batch.source_key, batch.chat_message_id, batch.text
+            await batches.delete(batch)
+            replies = await self._store(
+                session, athlete, parsed, text=text, key=key, message_id=message_id
+            )
+            return [replace(replies[0], edit=True, toast="Logged ✅"), *replies[1:]]
+
+    # --- reading ----------------------------------------------------------------------------
+
+    async def _message(
+        self,
+        session: AsyncSession,
+        athlete: Athlete,
+        message_id: int | None,
+        chat_id: int,
+        text: str,
+    ) -> list[Reply] | None:
+        key = _key(chat_id, message_id)
+        if key is not None:
+            existing = await LogBatches(session).by_key(athlete.id, key)
+            if existing is not None:
+                if existing.source == PENDING:
+                    waiting = _parsed_from_json(existing.states_before.get("pending") or {})
+                    index = waiting.first_question()
+                    if index is not None:
+                        return [_question(existing.id, waiting, index, athlete.units)]
+                return [Reply("✅ Already logged. /undo removes it.")]
+        parsed = await self._parse(session, athlete, text)
+        if parsed is None:
+            return None
+        if isinstance(parsed, str):
+            return [Reply(parsed)]
+        return await self._store(
+            session, athlete, parsed, text=text, key=key, message_id=message_id
+        )
+
+    async def _parse(
+        self, session: AsyncSession, athlete: Athlete, text: str, *, editing: LogBatch | None = None
+    ) -> _Parsed | str | None:
+        """The message as a log; a refusal (HTML) when it can't be stored; None when it isn't
+        a log at all (no numbers, no "done", no run)."""
+        today = self._today(athlete)
+        units = athlete.units if athlete.units in ("kg", "lb") else "kg"
+        plans = _Plans(session, athlete)
+        stage = "done"
+        try:
+            done = parse_done(text, unit=units, today=today, prescription=await plans.rx(today))
+            if done is not None:
+                if done.day_offset:
+                    day = today + dt.timedelta(days=done.day_offset)
+                    done = (
+                        parse_done(text, unit=units, today=today, prescription=await plans.rx(day))
+                        or done
+                    )
+                return await self._done(session, athlete, done, today, editing, plans)
+            stage = "run"
+            run = parse_run(text, today=today)
+            if run is not None:
+                day = today + dt.timedelta(days=run.day_offset)
+                return (
+                    _too_old()
+                    if (today - day).days > MAX_DAYS_BACK
+                    else _Parsed("run", day, run=run)
+                )
+            stage = "log"
+            entries = parse_log(text, units, today=today, prescription=await plans.rx(today))
+            offsets = {e.day_offset for e in entries}
+            if len(offsets) == 1 and (offset := offsets.pop()) != 0:
+                day = today + dt.timedelta(days=offset)
+                entries = parse_log(text, units, today=today, prescription=await plans.rx(day))
+        except LogParseError as error:
+            if stage == "log" and not any(ch.isdigit() for ch in text):
+                return None
+            return "🤔 " + _esc(error.message)
+        lines = tuple(_line(today + dt.timedelta(days=e.day_offset), e) for e in entries)
+        if any((today - line.day).days > MAX_DAYS_BACK for line in lines):
+            return _too_old()
+        return _Parsed("chat", min(line.day for line in lines), lines)
+
+    async def _done(
+        self,
+        session: AsyncSession,
+        athlete: Athlete,
+        done: DoneCommand,
+        today: dt.date,
+        editing: LogBatch | None,
+        plans: _Plans | None = None,
+    ) -> _Parsed | str:
+        day = today + dt.timedelta(days=done.day_offset)
+        label = "today" if day == today else day_label(day)
+        if (today - day).days > MAX_DAYS_BACK:
+            return _too_old()
+        planned = await (plans or _Plans(session, athlete)).get(day)
+        if planned is None or planned.plan.kind == "rest" or not planned.plan.exercises:
+            return (
+                f"Nothing was planned for {label}, so there's nothing to mark done. "
+                f"Log what you did instead, e.g. {EXAMPLE}."
+            )
+        existing = await LogBatches(session).done_on(athlete.id, day)
+        if existing is not None and (editing is None or existing.id != editing.id):
+            return f"✅ The session for {label} is already logged. /undo removes it."
+        entries = entries_from_prescriptions(
+            planned.plan.exercises, done.exceptions, day_offset=done.day_offset
+        )
+        return _Parsed("done", day, tuple(_line(day, e) for e in entries))
+
+    # --- storing ----------------------------------------------------------------------------
+
+    async def _store(
+        self,
+        session: AsyncSession,
+        athlete: Athlete,
+        parsed: _Parsed,
+        *,
+        text: str,
+        key: str | None,
+        message_id: int | None,
+        batch: LogBatch | None = None,
+        header: str = "✅ <b>Logged</b>",
+    ) -> list[Reply]:
+        """Store a parsed log (or park it as pending behind a question) and reply."""
+        now = self.clock.now()
+        batches = LogBatches(session)
+        if parsed.first_question() is not None and batch is None:
+            pending = await batches.add(
+                athlete.id,
+                source=PENDING,
+                source_key=key,
+                chat_message_id=message_id,
+                text=text,
+                performed_on=parsed.day,
+                states_before={"pending": _parsed_to_json(parsed)},
+                now=now,
+            )
+            index = parsed.first_question()
+            assert index is not None
+            return [_question(pending.id, parsed, index, athlete.units)]
+        if batch is None:
+            batch = await batches.add(
+                athlete.id,
+                source=parsed.source,
+                source_key=key,
+                chat_message_id=message_id,
+                text=text,
+                performed_on=parsed.day,
+                states_before={},
+                now=now,
+            )
+        else:
+            batch.source, batch.text, batch.performed_on = parsed.source, text[:4000], parsed.day
+        if parsed.run is not None:
+            RunLogs(session).add(
+                RunLog(
+                    athlete_id=athlete.id,
+                    batch_id=batch.id,
+                    performed_on=parsed.day,
+                    kind=parsed.run.kind,
+                    distance_km=parsed.run.distance_km,
+                    created_at=now,
+                )
+            )
+            await session.flush()
+            head = "✏️ <b>Corrected</b>: " if header.startswith("✏️") else "🏃 Logged: "
+            return [Reply(head + _run_text(parsed.run, parsed.day, self._today(athlete), athlete))]
+        self._write_sets(session, athlete, batch, parsed, now)
+        await session.flush()
+        outcomes = await self._apply(session, athlete, batch)
+        return [Reply(_confirmation(header, outcomes, self._today(athlete), athlete.units))]
+
+    def _write_sets(
+        self,
+        session: AsyncSession,
+        athlete: Athlete,
+        batch: LogBatch,
+        parsed: _Parsed,
+        now: dt.datetime,
+    ) -> None:
+        logs = SetLogs(session)
+        counters: dict[tuple[dt.date, str], int] = {}
+        for line in parsed.lines:
+            exercise = line.entry.exercise[:80]
+            for number, s in enumerate(line.entry.sets):
+                index = counters.get((line.day, exercise), 0) + 1
+                counters[(line.day, exercise)] = index
+                logs.add(
+                    SetLog(
+                        athlete_id=athlete.id,
+                        batch_id=batch.id,
+                        performed_on=line.day,
+                        exercise=exercise,
+                        set_index=index,
+                        reps=s.reps,
+                        seconds=s.seconds,
+                        load_kg=s.load_kg,
+                        rpe=s.rpe,
+                        per_side=s.per_side,
+                        failed=s.failed,
+                        notes=line.entry.notes[:500] if number == 0 else "",
+                        created_at=now,
+                    )
+                )
+
+    async def _apply(
+        self, session: AsyncSession, athlete: Athlete, batch: LogBatch
+    ) -> list[_Outcome]:
+        """Progression for every exercise of a stored batch, from its stored sets; records the
+        states it changed in `batch.states_before`."""
+        now = self.clock.now()
+        rows = await SetLogs(session).of_batch(batch.id)
+        groups: dict[tuple[dt.date, str], list[SetEntry]] = {}
+        for set_row in rows:
+            groups.setdefault((set_row.performed_on, set_row.exercise), []).append(
+                _entry_of(set_row)
+            )
+        plans = _Plans(session, athlete)
+        for day, _exercise in groups:
+            await plans.rx(day)  # before any state changes: the plan as it was shown
+        level = LEVELS[profile_of(athlete).strength_experience] if athlete.profile else "beginner"
+        plyo_cap = PLYO_DOSE[level][1]
+        states = ExerciseStates(session)
+        before: dict[str, Any] = {}
+        outcomes: list[_Outcome] = []
+        for (day, exercise), sets in groups.items():
+            planned = await plans.get(day)
+            rx = (await plans.rx(day)).get(exercise)
+            known = exercises.LIBRARY.get(exercise)
+            if known is not None and known.pattern == "mobility":
+                outcomes.append(_Outcome(day, exercise, tuple(sets), rx, None))
+                continue
+            row = await states.get(athlete.id, exercise)
+            before.setdefault(exercise, ExerciseStates.values(row))
+            phase = planned.plan.phase if planned is not None else None
+            deload = phase is not None and (phase.deload or phase.name in DELOAD_PHASES)
+            hard_run = await RunLogs(session).hard_before(athlete.id, day, before_batch=batch.id)
+            loads = [s.load_kg for s in sets if s.load_kg is not None and s.reps is not None]
+            best = await SetLogs(session).best_reps_at(
+                athlete.id, exercise, max(loads) if loads else None, before_batch=batch.id
+            )
+            progress = next_state(
+                state_from_row(row) if row is not None else None,
+                exercise,
+                sets,
+                rx,
+                deload_or_taper=deload,
+                after_hard_run=hard_run is not None,
+                units=athlete.units,
+                increment_kg=_increment(athlete, exercise),
+                plyo_cap=plyo_cap,
+                previous_best_reps_at_load=best,
+            )
+            await states.put(athlete.id, exercise, dataclasses.asdict(progress.state), now)
+            outcomes.append(_Outcome(day, exercise, tuple(sets), rx, progress))
+        batch.states_before = before
+        return outcomes
+
+    async def _summary(self, session: AsyncSession, athlete: Athlete, batch: LogBatch) -> str:
+        """What a batch held, in a few words (for /undo)."""
+        when = day_label(batch.performed_on)
+        runs = await RunLogs(session).of_batch(batch.id)
+        if runs:
+            run = runs[0]
+            return f"the {_run_words(run.kind, run.distance_km, athlete.units)} of {when}"
+        rows = await SetLogs(session).of_batch(batch.id)
+        groups: dict[str, list[SetEntry]] = {}
+        for row in rows:
+            groups.setdefault(row.exercise, []).append(_entry_of(row))
+        names = [_esc(describe_sets(ex, sets, athlete.units)) for ex, sets in groups.items()]
+        shown = "; ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        return f"{shown or 'the log'} ({when})"
+
+    # --- helpers ----------------------------------------------------------------------------
+
+    async def _athlete(self, session: AsyncSession, who: Who) -> Athlete | None:
+        return await Athletes(session).by_user(who.platform, who.user_id, for_update=True)
+
+    def _today(self, athlete: Athlete) -> dt.date:
+        return local_today(athlete, self.clock.now())
+
+
+# --- pure helpers ---------------------------------------------------------------------------
+
+
+def _key(chat_id: int, message_id: int | None) -> str | None:
+    return None if message_id is None else f"msg:{chat_id}:{message_id}"
+
+
+def _is_run_command(text: str) -> bool:
+    head = text.split(maxsplit=1)[0] if text.split() else ""
+    return head == "/run" or head.startswith("/run@")
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def _too_old() -> str:
+    return "🤔 That's more than a year ago; I only keep logs from the last 12 months."
+
+
+def _line(day: dt.date, entry: LogEntry) -> _Line:
+    custom = entry.exercise.startswith("custom:")
+    return _Line(day, entry, named=not custom, suggestions=tuple(suggestions_for(entry)))
+
+
+def _increment(athlete: Athlete, exercise: str) -> float | None:
+    """The athlete's own load step: a number, or by exercise id or implement."""
+    increments = (athlete.preferences or {}).get("increments")
+    if isinstance(increments, int | float) and not isinstance(increments, bool):
+        return float(increments) if increments > 0 else None
+    if isinstance(increments, dict):
+        known = exercises.LIBRARY.get(exercise)
+        for name in (exercise, known.implement if known else None, "default"):
+            value = increments.get(name) if name else None
+            if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+                return float(value)
+    return None
+
+
+def _entry_of(row: SetLog) -> SetEntry:
+    return SetEntry(
+        reps=row.reps,
+        seconds=row.seconds,
+        load_kg=row.load_kg,
+        rpe=row.rpe,
+        per_side=row.per_side,
+        failed=row.failed,
+    )
+
+
+def exercise_name(exercise: str) -> str:
+    known = exercises.LIBRARY.get(exercise)
+    if known is not None:
+        return known.name
+    name = exercise.removeprefix("custom:")
+    return name[:1].upper() + name[1:]
+
+
+def format_load(kg: float, units: str) -> str:
+    """A stored load in the athlete's unit, as logged (lb to the half pound)."""
+    if units == "lb":
+        return f"{round(kg / LB_TO_KG * 2) / 2:g} lb"
+    return f"{round(kg, 2):g} kg"
+
+
+def _dose(exercise: str, sets: tuple[SetEntry, ...] | list[SetEntry], units: str) -> str:
+    """'3×5 @ 60 kg', '5, 5, 4 @ 60 kg', '3×45 s', '8/side @ +10 kg', '5 @ 60 kg, 3 @ 70 kg'."""
+    if not sets:
+        return "no sets"
+    known = exercises.LIBRARY.get(exercise)
+    sign = "+" if known is not None and known.load_type in ("bodyweight", "hold") else ""
+    side = "/side" if any(s.per_side for s in sets) else ""
+    amounts = [
+        f"{s.seconds} s" if s.reps is None and s.seconds is not None else str(s.reps or 0)
+        for s in sets
+    ]
+    loads = [s.load_kg for s in sets]
+    if len(set(loads)) == 1:
+        if len(set(amounts)) == 1:
+            text = f"{len(sets)}×{amounts[0]}{side}"
+        else:
+            text = ", ".join(amounts) + side
+        if loads[0]:
+            text += f" @ {sign}{format_load(loads[0], units)}"
+    else:
+        text = ", ".join(
+            f"{a}{side}" + (f" @ {sign}{format_load(kg, units)}" if kg else "")
+            for a, kg in zip(amounts, loads, strict=True)
+        )
+    efforts = [s.rpe for s in sets if s.rpe is not None]
+    if efforts and (known is None or known.pattern != "mobility"):
+        text += ", RPE " + "/".join(f"{v:g}" for v in dict.fromkeys(efforts))
+    return text
+
+
+def describe_sets(exercise: str, sets: tuple[SetEntry, ...] | list[SetEntry], units: str) -> str:
+    """'Back squat 3×5 @ 60 kg' (plain text, not escaped)."""
+    return f"{exercise_name(exercise)} {_dose(exercise, sets, units)}"
+
+
+def _confirmation(header: str, outcomes: list[_Outcome], today: dt.date, units: str) -> str:
+    days = sorted({o.day for o in outcomes})
+    if days and days != [today]:
+        header += " for " + ", ".join(day_label(d) for d in days)
+    blocks: list[str] = []
+    for o in outcomes:
+        lines = [f"• <b>{_esc(describe_sets(o.exercise, o.sets, units))}</b>"]
+        if o.progress is not None:
+            if o.progress.pr:
+                lines.append(f"   🏆 {_esc(o.progress.pr)}")
+            sets = o.prescription.sets if o.prescription is not None else len(o.sets)
+            target = describe_target(o.progress.state, o.exercise, units, sets=max(1, sets))
+            lines.append(f"   ➡️ {_esc(target)}")
+            known = exercises.LIBRARY.get(o.exercise)
+            named = known.name if known is not None else o.exercise.removeprefix("custom:")
+            reason = o.progress.reason.removeprefix(f"{named}: ")
+            lines.append(f"   <i>{_esc(reason[:1].upper() + reason[1:])}</i>")
+        blocks.append("\n".join(lines))
+    tail = "Wrong? Edit your message, or /undo."
+    text = header
+    for shown, block in enumerate(blocks):
+        if len(text) + len(block) + len(tail) > MAX_REPLY_CHARS:
+            text += f"\n…and {len(blocks) - shown} more."
+            break
+        text += "\n" + block
+    return f"{text}\n{tail}"
+
+
+def _run_words(kind: str, distance_km: float | None, units: str) -> str:
+    label = {"long": "long run", "hard": "hard run", "easy": "easy run"}.get(kind, "run")
+    if distance_km is None:
+        return label
+    if units == "lb":
+        return f"{label} of {round(distance_km / MILE_KM, 1):g} mi"
+    return f"{label} of {round(distance_km, 1):g} km"
+
+
+def _run_text(run: RunEntry, day: dt.date, today: dt.date, athlete: Athlete) -> str:
+    when = "today" if day == today else day_label(day)
+    text = f"{_run_words(run.kind, run.distance_km, athlete.units)}, {when}."
+    if run.kind in ("hard", "long"):
+        text += (
+            " Heavy lifting within 24 h after it stays at its current load, so your legs "
+            "recover before the next increase."
+        )
+    return text
+
+
+def _question(batch_id: int, parsed: _Parsed, index: int, units: str) -> Reply:
+    """Ask about line `index`: which exercise was meant, or which reading of the numbers."""
+    line = parsed.lines[index]
+    entry = line.entry
+    drop = (Button("✖ Don't log it", f"lg:{batch_id}:x"),)
+    if not line.named:
+        name = entry.exercise.removeprefix("custom:")
+        short = name if len(name) <= 24 else name[:23] + "…"
+        dose = _esc(_dose(entry.exercise, entry.sets, units))
+        rows = [
+            (Button(exercises.get(s).name, f"lg:{batch_id}:{index}:s{k}"),)
+            for k, s in enumerate(line.suggestions)
+        ]
+        rows.append((Button(f"Keep “{short}” as my own", f"lg:{batch_id}:{index}:c"),))
+        ask = "Did you mean one of these?" if line.suggestions else "Log it as your own exercise?"
+        return Reply(
+            f"🤔 I don't know the exercise “{_esc(name)}” ({dose}). {ask}",
+            (*rows, drop),
+        )
+    readings = (entry.sets, *(alt.sets for alt in entry.alternatives))
+    rows = [
+        (Button(_dose(entry.exercise, sets, units), f"lg:{batch_id}:{index}:a{k}"),)
+        for k, sets in enumerate(readings)
+    ]
+    return Reply(
+        f"🤔 How did your {_esc(exercise_name(entry.exercise).lower())} go? "
+        "Your numbers can be read two ways:",
+        (*rows, drop),
+    )
+
+
+def _answer(line: _Line, choice: str) -> _Line | None:
+    """Apply a button answer to a line; None for a choice that doesn't fit it."""
+    entry = line.entry
+    if not line.named:
+        if choice == "c":
+            return replace(line, named=True)
+        if choice[:1] == "s" and choice[1:].isdigit() and int(choice[1:]) < len(line.suggestions):
+            exercise = line.suggestions[int(choice[1:])]
+            alternatives = tuple(replace(a, exercise=exercise) for a in entry.alternatives)
+            new = replace(entry, exercise=exercise, alternatives=alternatives)
+            return replace(line, entry=new, named=True)
+        return None
+    readings = (entry.sets, *(alt.sets for alt in entry.alternatives))
+    if choice[:1] == "a" and choice[1:].isdigit() and int(choice[1:]) < len(readings):
+        return replace(line, entry=replace(entry, sets=readings[int(choice[1:])], alternatives=()))
+    return None
+
+
+# --- pending logs as JSON -------------------------------------------------------------------
+
+
+def _set_to_json(s: SetEntry) -> list[Any]:
+    return [s.reps, s.seconds, s.load_kg, s.rpe, s.per_side, s.failed]
+
+
+def _set_from_json(data: list[Any]) -> SetEntry:
+    reps, seconds, load, rpe, per_side, failed = data
+    return SetEntry(reps, seconds, load, rpe, bool(per_side), bool(failed))
+
+
+def _parsed_to_json(parsed: _Parsed) -> dict[str, Any]:
+    return {
+        "source": parsed.source,
+        "day": parsed.day.isoformat(),
+        "lines": [
+            {
+                "day": line.day.isoformat(),
+                "exercise": line.entry.exercise,
+                "notes": line.entry.notes,
+                "sets": [_set_to_json(s) for s in line.entry.sets],
+                "alternatives": [
+                    [_set_to_json(s) for s in a.sets] for a in line.entry.alternatives
+                ],
+                "named": line.named,
+                "suggestions": list(line.suggestions),
+            }
+            for line in parsed.lines
+        ],
+    }
+
+
+def _parsed_from_json(data: dict[str, Any]) -> _Parsed:
+    lines = []
+    for item in data.get("lines", []):
+        day = dt.date.fromisoformat(item["day"])
+        exercise = str(item["exercise"])
+        alternatives = tuple(
+            LogEntry(exercise, tuple(_set_from_json(s) for s in sets), 0, item.get("notes", ""))
+            for sets in item.get("alternatives", [])
+        )
+        entry = LogEntry(
+            exercise,
+            tuple(_set_from_json(s) for s in item["sets"]),
+            0,
+            item.get("notes", ""),
+            alternatives,
+        )
+        suggestions = tuple(s for s in item.get("suggestions", []) if s in exercises.LIBRARY)
+        lines.append(_Line(day, entry, bool(item.get("named")), suggestions))
+    day = dt.date.fromisoformat(data["day"]) if "day" in data else dt.date.min
+    return _Parsed(str(data.get("source", "chat")), day, tuple(lines))

@@ -1,0 +1,72 @@
+"""Issue 6 end to end: the real bot process logs a message, undoes it, and stores a log
+re-delivered after a SIGKILL restart only once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from db.engine import Database
+from db.migrate import upgrade
+from db.models import LogBatch, SetLog
+from tests import updates
+from tests.conftest import TempDatabase
+from tests.fakebotapi import FakeBotApi
+from tests.harness import BotProcess
+from tests.test_logging import seed_athlete
+
+
+async def _counts(url: str) -> tuple[int, int]:
+    db = Database(url)
+    try:
+        async with db.read() as session:
+            batches = (await session.execute(select(func.count()).select_from(LogBatch))).scalar()
+            sets = (await session.execute(select(func.count()).select_from(SetLog))).scalar()
+            return int(batches or 0), int(sets or 0)
+    finally:
+        await db.dispose()
+
+
+async def test_log_undo_and_redelivery_after_sigkill(
+    api: FakeBotApi, temp_db: TempDatabase, tmp_path: Path
+) -> None:
+    chat = 6060
+    db = Database(temp_db.url)
+    await upgrade(db.write_engine)
+    await seed_athlete(db, chat, now=dt.datetime.now(dt.UTC))
+    await db.dispose()
+
+    bot = await BotProcess(api, temp_db.url, tmp_path).start()
+    try:
+        mark = len(api.calls)
+        api.push_text(chat, "squat 3x5 60kg")
+        call = await api.wait_for_message(chat, contains="Back squat 3×5 @ 60 kg", start=mark)
+        assert "Next: 3×5 @ 60 kg" in call.params["text"]
+        mark = len(api.calls)
+        api.push_command(chat, "undo")
+        await api.wait_for_message(chat, contains="Removed", start=mark)
+        assert await _counts(temp_db.url) == (0, 0)
+
+        payload = updates.message(chat, "squat 3x5 62.5kg", message_id=90_001)
+        payload["update_id"] = api.push_update({"message": payload["message"]})
+        mark = len(api.calls)
+        await api.wait_for_message(chat, contains="Back squat 3×5 @ 62.5 kg", start=mark)
+    finally:
+        bot.kill()  # before it could confirm the update to Telegram
+
+    restarted = await BotProcess(api, temp_db.url, tmp_path).start()
+    try:
+        mark = len(api.calls)
+        api.push_update(payload)  # Telegram delivers the unconfirmed update again
+        again = dict(payload, update_id=payload["update_id"] + 1_000)
+        api.push_update(again)  # and even the same message in a new update
+        api.push_text(chat, "hello")
+        await api.wait_for_message(chat, contains="/log", start=mark)
+        texts = [c.params.get("text", "") for c in api.calls[mark:] if c.method == "sendMessage"]
+        assert not any("Next:" in text for text in texts)  # not stored or confirmed again
+        assert await _counts(temp_db.url) == (1, 3)
+    finally:
+        await restarted.stop()
+    assert api.token not in bot.log()

@@ -1,0 +1,405 @@
+"""Issue 6: quick set logging by message, with automatic load progression — through the real
+Application (process_update) on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.coach.logbook import GRAMMAR_EXAMPLES
+from bot.coach.planning import plan_for
+from db.engine import Database
+from db.models import Athlete, ExerciseStateRow, LogBatch, RunLog, SetLog
+from db.repositories import Athletes
+from plans.logparse import parse_log
+from tests import updates
+from tests.conftest import BotHarness
+from tests.test_onboarding import onboard_by_buttons
+
+# What onboard_by_buttons stores: strength on Wed (A: back squat 3×6-10 as the main lift)
+# and Fri; Mon 23 Nov 2026 (the fixture clock, 07:00 in Berlin) is a mobility day.
+PROFILE: dict[str, Any] = {
+    "running_days": ["mon", "tue", "wed", "thu", "sun"],
+    "long_run_day": "sun",
+    "hard_days": ["tue"],
+    "race": None,
+    "strength_experience": "some",
+    "equipment": "gym",
+    "sessions_per_week": 2,
+    "session_minutes": 30,
+    "strength_days": ["wed", "fri"],
+    "units": "kg",
+    "mobility_enabled": True,
+    "known_loads": [],
+}
+WEDNESDAY = dt.datetime(2026, 11, 25, 6, 0, tzinfo=dt.UTC)
+PLAN_START = dt.date(2026, 11, 23)
+
+
+async def seed_athlete(db: Database, user_id: int, *, now: dt.datetime, units: str = "kg") -> int:
+    """An onboarded athlete, stored directly (onboarding itself is tested elsewhere)."""
+    async with db.write() as session:
+        athlete = await Athletes(session).create(
+            platform="telegram",
+            user_id=user_id,
+            chat_id=user_id,
+            name="Runner",
+            language_code="en",
+            now=now,
+        )
+        athlete.profile = {**PROFILE, "units": units}
+        athlete.units = units
+        athlete.timezone = "Europe/Berlin"
+        athlete.status = "active"
+        athlete.onboarded_at = now
+        athlete.plan_start = now.date() if now.date() < PLAN_START else PLAN_START
+        return athlete.id
+
+
+async def seed(bot: BotHarness, user_id: int, *, units: str = "kg") -> int:
+    return await seed_athlete(bot.db, user_id, now=bot.clock.now(), units=units)
+
+
+def edited(chat: int, message_id: int, text: str) -> dict[str, Any]:
+    payload = updates.message(chat, text, message_id=message_id)
+    message = payload.pop("message")
+    payload["edited_message"] = {**message, "edit_date": int(time.time())}
+    return payload
+
+
+async def sets(bot: BotHarness, user_id: int, exercise: str | None = None) -> list[SetLog]:
+    async with bot.db.read() as session:
+        query = select(SetLog).join(Athlete).where(Athlete.user_id == user_id)
+        if exercise is not None:
+            query = query.where(SetLog.exercise == exercise)
+        return list((await session.execute(query.order_by(SetLog.id))).scalars())
+
+
+async def state(bot: BotHarness, user_id: int, exercise: str) -> ExerciseStateRow | None:
+    async with bot.db.read() as session:
+        query = (
+            select(ExerciseStateRow)
+            .join(Athlete)
+            .where(Athlete.user_id == user_id, ExerciseStateRow.exercise == exercise)
+        )
+        return (await session.execute(query)).scalar_one_or_none()
+
+
+async def count(bot: BotHarness, model: Any) -> int:
+    async with bot.db.read() as session:
+        return int((await session.execute(select(func.count()).select_from(model))).scalar_one())
+
+
+def buttons(sent: list[dict[str, Any]]) -> list[str]:
+    return [
+        b["callback_data"]
+        for m in sent
+        for row in (m.get("reply_markup") or {}).get("inline_keyboard", [])
+        for b in row
+        if "callback_data" in b
+    ]
+
+
+async def test_log_message_gets_normalized_confirmation_and_next_target(bot: BotHarness) -> None:
+    await seed(bot, 10)
+    (reply,) = await bot.say(10, "Squat 3 x 5 @ 60kg")
+    assert "Back squat 3×5 @ 60 kg" in reply
+    assert "Next: 3×5 @ 60 kg" in reply  # a free log builds reps at the load first
+    stored = await sets(bot, 10)
+    assert [(s.exercise, s.reps, s.load_kg, s.performed_on) for s in stored] == [
+        ("back_squat", 5, 60.0, dt.date(2026, 11, 23))
+    ] * 3
+    row = await state(bot, 10, "back_squat")
+    assert row is not None and row.working_load_kg == 60.0 and row.target_reps == 5
+
+
+async def test_pound_athletes_see_pounds(bot: BotHarness) -> None:
+    await seed(bot, 11, units="lb")
+    (reply,) = await bot.say(11, "squat 3x5 135")
+    assert "Back squat 3×5 @ 135 lb" in reply and "Next: 3×5 @ 135 lb" in reply
+    assert "kg" not in reply
+    (reply,) = await bot.say(11, "squat 3x7 135")
+    assert "Next: 3×5 @ 140 lb" in reply  # all sets at the top of 5-7: +5 lb
+    (stored, *_rest) = await sets(bot, 11)
+    assert stored.load_kg == pytest.approx(61.23, abs=0.01)  # stored in kg
+
+
+async def test_several_lines_in_one_message(bot: BotHarness) -> None:
+    await seed(bot, 12)
+    (reply,) = await bot.say(12, "squat 3x5 60kg\nbench 3x8 40kg rpe 8\nplank 3x45s")
+    assert "Back squat 3×5 @ 60 kg" in reply
+    assert "Bench press 3×8 @ 40 kg, RPE 8" in reply
+    assert "Plank 3×45 s" in reply
+    assert reply.count("Next:") == 3
+    stored = await sets(bot, 12)
+    assert len(stored) == 9 and {s.exercise for s in stored} == {
+        "back_squat",
+        "bench_press",
+        "plank",
+    }
+
+
+async def test_done_logs_todays_prescription_exactly(bot: BotHarness) -> None:
+    bot.clock.at = WEDNESDAY  # 07:00 Wednesday in Berlin: session A
+    await onboard_by_buttons(bot, 13)
+    async with bot.db.read() as session:
+        athlete = (await session.execute(select(Athlete).where(Athlete.user_id == 13))).scalar_one()
+        planned = await plan_for(session, athlete, dt.date(2026, 11, 25))
+    assert planned.plan.kind == "strength" and planned.plan.exercises
+    (reply,) = await bot.say(13, "done")
+    assert "Logged" in reply and "Back squat 3×10" in reply
+    expected = [
+        (p.exercise, p.reps_high or p.reps_low, p.seconds, p.load_kg, p.per_side)
+        for p in planned.plan.exercises
+        for _ in range(p.sets)
+    ]
+    stored = await sets(bot, 13)
+    assert [(s.exercise, s.reps, s.seconds, s.load_kg, s.per_side) for s in stored] == expected
+    assert all(s.performed_on == dt.date(2026, 11, 25) and not s.failed for s in stored)
+    # The same session can't be marked done twice (by text or by the ✅ button).
+    (again,) = await bot.say(13, "done")
+    assert "already logged" in again
+    assert len(await sets(bot, 13)) == len(expected)
+
+
+async def test_done_except_logs_the_exception(bot: BotHarness) -> None:
+    bot.clock.at = WEDNESDAY
+    await seed(bot, 14)
+    (reply,) = await bot.say(14, "done except squat 3x4")
+    assert "Back squat 3×4" in reply and "Short of 6 reps" in reply
+    squats = await sets(bot, 14, "back_squat")
+    assert [(s.reps, s.failed) for s in squats] == [(4, True)] * 3  # below the 6-10 range
+    others = [s for s in await sets(bot, 14) if s.exercise != "back_squat"]
+    assert others and not any(s.failed for s in others)
+
+
+async def test_done_button_logs_the_prescription(bot: BotHarness) -> None:
+    bot.clock.at = WEDNESDAY
+    await seed(bot, 15)
+    coach = bot.application.bot_data["coach"]
+    from bot.coach.replies import Who
+
+    replies = await coach.logbook.log_prescription(Who(user_id=15, chat_id=15, update_id=1))
+    assert "Back squat" in replies[0].text and replies[0].toast == "Logged ✅"
+    assert len(await sets(bot, 15, "back_squat")) == 3
+    again = await coach.logbook.log_prescription(
+        Who(user_id=15, chat_id=15, update_id=2), dt.date(2026, 11, 25)
+    )
+    assert "already logged" in again[0].text
+    assert len(await sets(bot, 15, "back_squat")) == 3
+
+
+async def test_redelivered_update_or_message_is_stored_once(bot: BotHarness) -> None:
+    await seed(bot, 16)
+    payload = updates.message(16, "squat 3x5 60kg")
+    assert len(await bot.feed(payload)) == 1
+    assert await bot.feed(payload) == []  # Telegram re-delivered the same update
+    assert len(await sets(bot, 16)) == 3 and await count(bot, LogBatch) == 1
+    # The same message in a new update (a second replica, an edit race): stored once too.
+    again = dict(payload, update_id=payload["update_id"] + 500)
+    (reply,) = [m["text"] for m in await bot.feed(again)]
+    assert "Already logged" in reply
+    assert len(await sets(bot, 16)) == 3 and await count(bot, LogBatch) == 1
+
+
+async def test_undo_removes_rows_and_restores_states(bot: BotHarness) -> None:
+    await seed(bot, 18)
+    await bot.say(18, "squat 3x5 60kg")
+    (reply,) = await bot.say(18, "squat 3x7 60kg")
+    assert "Next: 3×5 @ 62.5 kg" in reply
+    row = await state(bot, 18, "back_squat")
+    assert row is not None and (row.working_load_kg, row.target_reps, row.sessions) == (62.5, 5, 2)
+    (undone,) = await bot.say(18, "/undo")
+    assert "Removed" in undone and "Back squat 3×7 @ 60 kg" in undone
+    row = await state(bot, 18, "back_squat")
+    assert row is not None and (row.working_load_kg, row.target_reps, row.sessions) == (60.0, 5, 1)
+    assert [s.reps for s in await sets(bot, 18)] == [5, 5, 5]
+    await bot.say(18, "/undo")
+    assert await state(bot, 18, "back_squat") is None and await sets(bot, 18) == []
+    (nothing,) = await bot.say(18, "/undo")
+    assert "Nothing to undo" in nothing
+
+
+async def test_edited_message_corrects_the_record(bot: BotHarness) -> None:
+    await seed(bot, 19)
+    await bot.say(19, "squat 3x5 60kg", message_id=901)
+    sent = await bot.feed(edited(19, 901, "squat 3x6 65kg"))
+    assert "Corrected" in sent[0]["text"] and "Back squat 3×6 @ 65 kg" in sent[0]["text"]
+    assert [(s.reps, s.load_kg) for s in await sets(bot, 19)] == [(6, 65.0)] * 3
+    row = await state(bot, 19, "back_squat")
+    assert row is not None and (row.working_load_kg, row.target_reps, row.sessions) == (65, 6, 1)
+    assert await count(bot, LogBatch) == 1
+    sent = await bot.feed(edited(19, 901, "squat 3x5 900kg"))  # an impossible correction
+    assert "more than 500 kg" in sent[0]["text"] and "earlier log stays" in sent[0]["text"]
+    assert [s.load_kg for s in await sets(bot, 19)] == [65.0] * 3
+
+
+async def test_editing_an_older_log_replays_the_newer_ones(bot: BotHarness) -> None:
+    await seed(bot, 20)
+    await bot.say(20, "squat 3x5 60kg", message_id=911)
+    await bot.say(20, "squat 3x7 60kg", message_id=912)
+    await bot.feed(edited(20, 911, "squat 3x5 50kg"))
+    row = await state(bot, 20, "back_squat")
+    # Replayed on top of the corrected first log: 60 kg is a new load, its range starts at 7.
+    assert row is not None and (row.working_load_kg, row.target_reps, row.sessions) == (60.0, 7, 2)
+    await bot.say(20, "/undo")  # undoes the newer log: back to the corrected first one
+    row = await state(bot, 20, "back_squat")
+    assert row is not None and (row.working_load_kg, row.target_reps, row.sessions) == (50.0, 5, 1)
+
+
+async def test_unknown_exercise_offers_did_you_mean(bot: BotHarness) -> None:
+    await seed(bot, 22)
+    sent = await bot.feed(updates.message(22, "sumo deadlift 3x5 80kg"))
+    assert "don't know" in sent[0]["text"] and "sumo deadlift" in sent[0]["text"]
+    data = buttons(sent)
+    assert all(d.startswith("lg:") and len(d.encode()) <= 64 for d in data)
+    assert await sets(bot, 22) == []
+    async with bot.db.read() as session:  # the question waits in the database
+        pending = (await session.execute(select(LogBatch))).scalar_one()
+    assert pending.source == "pending"
+    labels = [b["text"] for row in sent[0]["reply_markup"]["inline_keyboard"] for b in row]
+    assert labels[0] == "Deadlift"
+    (reply,) = await bot.press(22, data[0])
+    assert "Deadlift 3×5 @ 80 kg" in reply and "Next:" in reply
+    assert {s.exercise for s in await sets(bot, 22)} == {"deadlift"}
+    (stale,) = [c for c in bot.api.calls if c.method == "answerCallbackQuery"][-1:]
+    assert stale.params.get("text") == "Logged ✅"
+    await bot.press(22, data[0])  # pressed again: nothing more is stored
+    assert len(await sets(bot, 22)) == 3
+
+    sent = await bot.feed(updates.message(22, "zottman curl 3x10 12kg\nsquat 3x5 60kg"))
+    keep = [d for d in buttons(sent) if d.endswith(":c")]
+    assert keep
+    (reply,) = await bot.press(22, keep[0])
+    assert "Zottman curl 3×10 @ 12 kg" in reply and "Back squat 3×5 @ 60 kg" in reply
+    assert {s.exercise for s in await sets(bot, 22)} == {
+        "deadlift",
+        "custom:zottman curl",
+        "back_squat",
+    }
+    assert await state(bot, 22, "custom:zottman curl") is not None
+
+
+async def test_ambiguous_line_asks_which_reading(bot: BotHarness) -> None:
+    await seed(bot, 24)
+    sent = await bot.feed(updates.message(24, "goblet squat 8x10"))
+    assert "two ways" in sent[0]["text"]
+    labels = [b["text"] for row in sent[0]["reply_markup"]["inline_keyboard"] for b in row]
+    assert labels[:2] == ["1×10 @ 8 kg", "8×10"]
+    (reply,) = await bot.press(24, buttons(sent)[1])
+    assert "Goblet squat 8×10" in reply
+    assert [s.reps for s in await sets(bot, 24)] == [10] * 8
+    sent = await bot.feed(updates.message(24, "goblet squat 8x10"))
+    (reply,) = await bot.press(24, next(d for d in buttons(sent) if d.endswith(":x")))
+    assert "didn't log" in reply
+    assert await count(bot, LogBatch) == 1
+
+
+IMPOSSIBLE = [
+    ("squat 3x500", "more than 100"),
+    ("squat 3x5 600kg", "more than 500 kg"),
+    ("squat -3x5 60kg", "Negative numbers"),
+    ("squat 3x5 60kg rpe 11", "outside 1–10"),
+    ("tomorrow squat 3x5 60kg", "future"),
+    ("2030-01-01 squat 3x5 60kg", "future"),
+    ("done tomorrow", "future"),
+    ("done 3 days ago", "Nothing was planned"),  # before the plan started
+    ("/run 10k tomorrow", "future"),
+]
+
+
+async def test_impossible_values_are_refused(bot: BotHarness) -> None:
+    await seed(bot, 26)
+    for text, expected in IMPOSSIBLE:
+        (reply,) = await bot.say(26, text)
+        assert expected in reply, (text, reply)
+    assert await count(bot, LogBatch) == 0 and await count(bot, SetLog) == 0
+
+
+async def test_hard_run_holds_the_next_heavy_lift(bot: BotHarness) -> None:
+    bot.clock.at = WEDNESDAY
+    await seed(bot, 27)
+    (run,) = await bot.say(27, "intervals yesterday 10k")
+    assert "hard run of 10 km" in run and "24 h" in run
+    (reply,) = await bot.say(27, "squat 3x10 60kg")  # the top of today's 6-10: normally +2.5 kg
+    assert "Held" in reply and "hard or long run" in reply
+    assert "Next: 3×10 @ 60 kg" in reply
+    row = await state(bot, 27, "back_squat")
+    assert row is not None and row.working_load_kg == 60.0
+    async with bot.db.read() as session:
+        (stored,) = (await session.execute(select(RunLog))).scalars()
+    assert (stored.kind, stored.distance_km, stored.performed_on) == (
+        "hard",
+        10.0,
+        dt.date(2026, 11, 24),
+    )
+
+
+async def test_run_command_and_easy_runs(bot: BotHarness) -> None:
+    await seed(bot, 28)
+    (reply,) = await bot.say(28, "/run 25k long")
+    assert "long run of 25 km" in reply
+    (easy,) = await bot.say(28, "easy run 5k")
+    assert "easy run of 5 km" in easy and "24 h" not in easy
+    (usage,) = await bot.say(28, "/run")
+    assert "/run 10k hard" in usage
+    (undone,) = await bot.say(28, "/undo")
+    assert "easy run" in undone
+    assert await count(bot, RunLog) == 1
+
+
+async def test_double_progression_over_three_sessions(bot: BotHarness) -> None:
+    await seed(bot, 29)
+    (first,) = await bot.say(29, "squat 3x8 60kg")  # Monday, not in the plan: a free log
+    assert "Next: 3×8 @ 60 kg" in first
+    bot.clock.at = WEDNESDAY  # session A: back squat in its 6-10 range, shown as 3×8 @ 60 kg
+    (second,) = await bot.say(29, "squat 3x9 60kg")
+    assert "Next: 3×10 @ 60 kg" in second  # one more rep
+    assert "🏆 PR: e1RM 78 kg; 9 reps @ 60 kg" in second  # 9 > the 8 reps logged at 60 kg
+    bot.clock.advance(dt.timedelta(days=9))  # Fri 4 Dec: session A again
+    (third,) = await bot.say(29, "done")  # as prescribed: 3×10 @ 60 kg from the state
+    assert "Back squat 3×10 @ 60 kg" in third
+    assert "Next: 3×6 @ 62.5 kg" in third  # top of the range: more load, reps back down
+    row = await state(bot, 29, "back_squat")
+    assert row is not None and (row.working_load_kg, row.target_reps, row.sessions) == (62.5, 6, 3)
+
+
+async def test_three_failed_sessions_cut_the_load(bot: BotHarness) -> None:
+    await seed(bot, 30)
+    await bot.say(30, "squat 3x5 100kg")  # Monday; then Tue, Thu, Sat: no squat in the plan
+    for strike, days in enumerate((1, 2, 2), start=1):
+        bot.clock.advance(dt.timedelta(days=days))
+        (reply,) = await bot.say(30, "squat 5,5,3 100kg")
+        if strike < 3:
+            assert f"({strike}/3)" in reply and "Next: 3×5 @ 100 kg" in reply
+    assert "−10 %" in reply and "Next: 3×5 @ 90 kg" in reply
+    row = await state(bot, 30, "back_squat")
+    assert row is not None and (row.working_load_kg, row.failures) == (90.0, 0)
+
+
+async def test_log_command_shows_examples_that_parse(bot: BotHarness) -> None:
+    await seed(bot, 31)
+    (reply,) = await bot.say(31, "/log")
+    assert "squat 3x5 60kg" in reply and "done except squat 3x4" in reply and "/undo" in reply
+    for example in GRAMMAR_EXAMPLES:
+        assert example in reply
+        assert parse_log(example, "kg", today=dt.date(2026, 11, 23))
+
+
+async def test_junk_gets_a_helpful_hint(bot: BotHarness) -> None:
+    await seed(bot, 32)
+    for text in ["hello coach", "thanks!", "what should I do today?", "squat", "🙂"]:
+        (reply,) = await bot.say(32, text)
+        assert "/log" in reply and "squat 3x5 60kg" in reply, text
+    assert await count(bot, LogBatch) == 0
+
+
+async def test_not_onboarded_and_group_chats(bot: BotHarness) -> None:
+    (reply,) = await bot.say(33, "/undo")
+    assert "/start" in reply
+    sent = await bot.feed(updates.message(-1001, "/undo", user_id=33, chat_type="supergroup"))
+    assert "private chat" in sent[0]["text"]
