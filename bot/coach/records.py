@@ -1,0 +1,153 @@
+"""What "better" means for one exercise, shared by /history, /progress and the weekly summary:
+estimated 1RM for loaded lifts, reps for bodyweight work, seconds for holds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from plans import exercises
+from plans.progression import LB_TO_KG, e1rm, e1rm_from_rpe
+
+Measure = Literal["e1rm", "reps", "seconds"]
+PR_EPSILON = 0.005
+
+
+class LoggedSet(Protocol):
+    """The fields of a stored set (db.models.SetLog) these functions read."""
+
+    @property
+    def performed_on(self) -> dt.date: ...
+    @property
+    def exercise(self) -> str: ...
+    @property
+    def reps(self) -> int | None: ...
+    @property
+    def seconds(self) -> int | None: ...
+    @property
+    def load_kg(self) -> float | None: ...
+    @property
+    def rpe(self) -> float | None: ...
+    @property
+    def per_side(self) -> bool: ...
+    @property
+    def failed(self) -> bool: ...
+
+
+@dataclass(frozen=True)
+class DayBest:
+    day: dt.date
+    value: float
+    pr: bool
+
+
+def display_name(exercise_id: str) -> str:
+    ex = exercises.LIBRARY.get(exercise_id)
+    if ex is not None:
+        return ex.name
+    name = exercise_id.removeprefix("custom:")
+    return name[:1].upper() + name[1:]
+
+
+def set_e1rm(load_kg: float | None, reps: int | None, rpe: float | None) -> float | None:
+    """The set's estimated 1RM: from RPE when given (RTS chart), else Epley (1–10 reps)."""
+    if load_kg is None or reps is None or load_kg <= 0:
+        return None
+    if rpe is not None:
+        from_rpe = e1rm_from_rpe(load_kg, reps, rpe)
+        if from_rpe is not None:
+            return from_rpe
+    return e1rm(load_kg, reps)
+
+
+def measure_for(exercise_id: str, sets: Iterable[LoggedSet]) -> Measure:
+    """How this exercise's progress is measured, judged from the library and the logs."""
+    logged = list(sets)
+    ex = exercises.LIBRARY.get(exercise_id)
+    holds = bool(logged) and all(s.reps is None and s.seconds is not None for s in logged)
+    if (ex is not None and ex.load_type == "hold") or holds:
+        return "seconds"
+    if ex is not None and ex.load_type in ("bodyweight", "plyo"):
+        return "reps"
+    if any(set_e1rm(s.load_kg, s.reps, s.rpe) is not None for s in logged):
+        return "e1rm"
+    return "reps"
+
+
+def value_of(s: LoggedSet, measure: Measure) -> float | None:
+    if measure == "e1rm":
+        return set_e1rm(s.load_kg, s.reps, s.rpe)
+    if measure == "seconds":
+        return None if s.seconds is None else float(s.seconds)
+    return None if s.reps is None else float(s.reps)
+
+
+def best_by_day(sets: Sequence[LoggedSet], measure: Measure) -> list[DayBest]:
+    """Each day's best value, oldest first; a PR beats every earlier day (not the first)."""
+    best: dict[dt.date, float] = {}
+    for s in sets:
+        value = value_of(s, measure)
+        if value is not None and value > best.get(s.performed_on, -1.0):
+            best[s.performed_on] = value
+    result: list[DayBest] = []
+    record: float | None = None
+    for day in sorted(best):
+        value = best[day]
+        pr = record is not None and value > record + PR_EPSILON
+        result.append(DayBest(day, value, pr))
+        record = value if record is None else max(record, value)
+    return result
+
+
+def fmt_weight(kg: float, units: str) -> str:
+    if units == "lb":
+        return f"{round(kg / LB_TO_KG, 1):g} lb"
+    return f"{round(kg, 2):g} kg"
+
+
+def fmt_value(value: float, measure: Measure, units: str) -> str:
+    if measure == "e1rm":
+        return f"e1RM {fmt_weight(value, units)}"
+    if measure == "seconds":
+        return f"{value:g} s"
+    return f"{value:g} reps"
+
+
+def sets_text(sets: Sequence[LoggedSet], units: str) -> str:
+    """One exercise's sets on one day, compact: "3×5 @ 60 kg", "8/8/7 @ 40 kg", "3×45 s"."""
+    if not sets:
+        return ""
+    side = " /side" if any(s.per_side for s in sets) else ""
+    missed = sum(1 for s in sets if s.failed)
+    tail = f" ({missed} missed)" if missed else ""
+    rpes = [s.rpe for s in sets if s.rpe is not None]
+    if rpes:
+        tail = f" @RPE {max(rpes):g}" + tail
+    if all(s.reps is None for s in sets):
+        secs = [s.seconds or 0 for s in sets]
+        body = f"{len(secs)}×{secs[0]} s" if len(set(secs)) == 1 else _slashed(secs) + " s"
+        added = [s.load_kg for s in sets if s.load_kg]
+        if added:
+            body += f" +{fmt_weight(max(added), units)}"
+        return body + side + tail
+    loads = [s.load_kg for s in sets]
+    reps = [s.reps or 0 for s in sets]
+    if len(set(loads)) == 1:
+        body = f"{len(reps)}×{reps[0]}" if len(set(reps)) == 1 else _slashed(reps)
+        load = loads[0]
+        if load:
+            body += f" @ {fmt_weight(load, units)}"
+        return body + side + tail
+    parts = [f"{fmt_weight(s.load_kg, units) if s.load_kg else 'bw'}×{s.reps or 0}" for s in sets]
+    return ", ".join(parts) + side + tail
+
+
+def _slashed(values: Sequence[int]) -> str:
+    return "/".join(str(v) for v in values)
+
+
+def esc(text: str) -> str:
+    return html.escape(text, quote=False)

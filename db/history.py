@@ -1,0 +1,215 @@
+"""Queries behind history, charts, the weekly summary, export, import and account deletion."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from sqlalchemy import Table, delete, func, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import Athlete, Base, ExerciseStateRow, LogBatch, PlanChange, RunLog, SetLog
+
+
+class SetRow(NamedTuple):
+    """A stored set as plain values: reading thousands of them skips the ORM's bookkeeping."""
+
+    id: int
+    batch_id: int
+    performed_on: dt.date
+    exercise: str
+    set_index: int
+    reps: int | None
+    seconds: int | None
+    load_kg: float | None
+    rpe: float | None
+    per_side: bool
+    failed: bool
+    notes: str
+
+
+_SET_TABLE: Table = SetLog.__table__  # type: ignore[assignment]
+_SET_COLUMNS = tuple(getattr(SetLog, name) for name in SetRow._fields)
+
+
+def _set_rows(result: Any) -> list[SetRow]:
+    return [SetRow(*row) for row in result]
+
+
+class NewSet(NamedTuple):
+    """A set to store with an imported workout."""
+
+    exercise: str
+    set_index: int
+    reps: int | None
+    seconds: int | None
+    load_kg: float | None
+    rpe: float | None
+    per_side: bool
+    failed: bool
+    notes: str
+
+
+@dataclass(frozen=True)
+class NewWorkout:
+    source_key: str
+    performed_on: dt.date
+    title: str
+    sets: Sequence[NewSet]
+
+
+_SET_ORDER = (SetLog.performed_on, SetLog.batch_id, SetLog.exercise, SetLog.set_index, SetLog.id)
+
+
+class History:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def last_days(self, athlete_id: int, days: int) -> list[SetRow]:
+        """Every set of the athlete's `days` most recent training days, oldest first."""
+        recent = (
+            select(SetLog.performed_on)
+            .distinct()
+            .where(SetLog.athlete_id == athlete_id)
+            .order_by(SetLog.performed_on.desc())
+            .limit(days)
+        )
+        dates = list((await self.session.execute(recent)).scalars())
+        if not dates:
+            return []
+        query = (
+            select(*_SET_COLUMNS)
+            .where(SetLog.athlete_id == athlete_id, SetLog.performed_on.in_(dates))
+            .order_by(*_SET_ORDER)
+        )
+        return _set_rows(await self.session.execute(query))
+
+    async def sets(
+        self,
+        athlete_id: int,
+        exercises: Sequence[str] | None = None,
+        *,
+        since: dt.date | None = None,
+        before: dt.date | None = None,
+    ) -> list[SetRow]:
+        query = select(*_SET_COLUMNS).where(SetLog.athlete_id == athlete_id)
+        if exercises is not None:
+            query = query.where(SetLog.exercise.in_(list(exercises)))
+        if since is not None:
+            query = query.where(SetLog.performed_on >= since)
+        if before is not None:
+            query = query.where(SetLog.performed_on < before)
+        return _set_rows(await self.session.execute(query.order_by(*_SET_ORDER)))
+
+    async def exercise_counts(self, athlete_id: int) -> dict[str, int]:
+        """How many sets of each exercise the athlete has logged."""
+        query = (
+            select(SetLog.exercise, func.count())
+            .where(SetLog.athlete_id == athlete_id)
+            .group_by(SetLog.exercise)
+        )
+        return {name: int(n) for name, n in (await self.session.execute(query)).all()}
+
+    async def batches(self, athlete_id: int) -> dict[int, LogBatch]:
+        query = select(LogBatch).where(LogBatch.athlete_id == athlete_id)
+        return {b.id: b for b in (await self.session.execute(query)).scalars()}
+
+    async def runs(self, athlete_id: int) -> list[RunLog]:
+        query = select(RunLog).where(RunLog.athlete_id == athlete_id).order_by(RunLog.performed_on)
+        return list((await self.session.execute(query)).scalars())
+
+    async def plan_changes(self, athlete_id: int) -> list[PlanChange]:
+        query = (
+            select(PlanChange).where(PlanChange.athlete_id == athlete_id).order_by(PlanChange.day)
+        )
+        return list((await self.session.execute(query)).scalars())
+
+    async def states(self, athlete_id: int) -> dict[str, ExerciseStateRow]:
+        query = select(ExerciseStateRow).where(ExerciseStateRow.athlete_id == athlete_id)
+        return {row.exercise: row for row in (await self.session.execute(query)).scalars()}
+
+    async def source_keys(self, athlete_id: int, keys: Sequence[str]) -> set[str]:
+        """Which of `keys` the athlete already stored (an import seen before)."""
+        found: set[str] = set()
+        wanted = list(keys)
+        for i in range(0, len(wanted), 500):
+            query = select(LogBatch.source_key).where(
+                LogBatch.athlete_id == athlete_id, LogBatch.source_key.in_(wanted[i : i + 500])
+            )
+            found.update(k for k in (await self.session.execute(query)).scalars() if k)
+        return found
+
+    async def add_workouts(
+        self, athlete_id: int, workouts: Sequence[NewWorkout], now: dt.datetime
+    ) -> int:
+        """Store imported workouts (one batch each) and their sets; returns the sets stored.
+
+        Bulk inserts, so a 100,000-row file is one quick transaction."""
+        if not workouts:
+            return 0
+        rows = await self.session.execute(
+            insert(LogBatch).returning(LogBatch.id, sort_by_parameter_order=True),
+            [
+                {
+                    "athlete_id": athlete_id,
+                    "source": "import",
+                    "source_key": w.source_key,
+                    "text": w.title[:4000],
+                    "performed_on": w.performed_on,
+                    "states_before": {},
+                    "created_at": now,
+                }
+                for w in workouts
+            ],
+        )
+        ids = list(rows.scalars())
+        values: list[dict[str, Any]] = [
+            {
+                "athlete_id": athlete_id,
+                "batch_id": batch_id,
+                "performed_on": w.performed_on,
+                "exercise": s.exercise[:80],
+                "set_index": s.set_index,
+                "reps": s.reps,
+                "seconds": s.seconds,
+                "load_kg": s.load_kg,
+                "rpe": s.rpe,
+                "per_side": s.per_side,
+                "failed": s.failed,
+                "notes": s.notes[:500],
+                "created_at": now,
+            }
+            for batch_id, w in zip(ids, workouts, strict=True)
+            for s in w.sets
+        ]
+        for i in range(0, len(values), 5000):
+            await self.session.execute(_SET_TABLE.insert(), values[i : i + 5000])
+        return len(values)
+
+    async def delete_athlete(self, athlete_id: int) -> None:
+        """Delete the athlete; ON DELETE CASCADE removes every row that points at them."""
+        await self.session.execute(delete(Athlete).where(Athlete.id == athlete_id))
+
+
+def athlete_tables() -> list[Table]:
+    """Every table with an `athlete_id` column: what deleting an athlete must empty."""
+    return [t for t in Base.metadata.sorted_tables if "athlete_id" in t.c]
+
+
+async def rows_left(session: AsyncSession, athlete_id: int) -> dict[str, int]:
+    """Rows per table still holding the athlete (all zero after a deletion)."""
+    counts = {
+        "athletes": int(
+            (
+                await session.execute(
+                    select(func.count()).select_from(Athlete).where(Athlete.id == athlete_id)
+                )
+            ).scalar_one()
+        )
+    }
+    for table in athlete_tables():
+        query = select(func.count()).select_from(table).where(table.c.athlete_id == athlete_id)
+        counts[table.name] = int((await session.execute(query)).scalar_one())
+    return counts
