@@ -3,6 +3,7 @@ database and the handlers, for Telegram and for the local chat alike."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
@@ -13,15 +14,31 @@ from telegram.request import BaseRequest
 import handlers
 from bot.clock import Clock, SystemClock
 from bot.coach.service import Coach
+from bot.ordering import PerChatUpdateProcessor
 from bot.settings import Settings
 from db.engine import Database
 from db.migrate import upgrade
+from handlers.today import delivery_tick
 
 log = logging.getLogger("runstrong")
+DELIVERY_TICK_SECONDS = 10
+# Updates handled at once (different chats in parallel, one chat in order).
+CONCURRENT_UPDATES = 64
 
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", "Set up, or see your options"),
+    ("today", "Today's workout"),
+    ("week", "This week at a glance"),
+    ("time", "Change the daily message time"),
+    ("pause", "Pause daily messages (/pause 7)"),
+    ("resume", "Resume daily messages"),
+    ("log", "How to log a workout"),
+    ("undo", "Remove the last log"),
     ("settings", "Change one answer"),
+    ("history", "Recent sessions"),
+    ("progress", "Chart of one exercise"),
+    ("export", "Download your data"),
+    ("deleteme", "Delete all your data"),
     ("help", "What I can do"),
 )
 
@@ -41,13 +58,14 @@ def build_application(
         .base_file_url(settings.api_file_url)
         .post_init(startup)
         .post_shutdown(shutdown)
+        .concurrent_updates(PerChatUpdateProcessor(CONCURRENT_UPDATES))
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     else:
-        limiter: Any = AIORateLimiter(
-            overall_max_rate=settings.send_rate_per_second, max_retries=3
-        )
+        # No overall cap on replies (it held answers to 30/s and queued them behind the daily
+        # run); the daily run paces itself at SEND_RATE_PER_SECOND. 429s are still waited out.
+        limiter: Any = AIORateLimiter(overall_max_rate=0, max_retries=3)
         builder = builder.rate_limiter(limiter)
     application = builder.build()
     application.bot_data["settings"] = settings
@@ -62,10 +80,24 @@ async def startup(application: Application) -> None:  # type: ignore[type-arg]
     database = Database(settings.database_url)
     await upgrade(database.write_engine)
     application.bot_data["db"] = database
-    application.bot_data["coach"] = Coach(
-        database, application.bot_data["clock"], bot_username=application.bot.username or ""
+    coach = Coach(
+        database,
+        application.bot_data["clock"],
+        bot_username=application.bot.username or "",
+        catchup_hours=settings.catchup_hours,
     )
+    coach.delivery.lease = dt.timedelta(seconds=settings.delivery_lease_seconds)
+    coach.delivery.send_rate = settings.send_rate_per_second
+    application.bot_data["coach"] = coach
     await application.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
+    repaired = await coach.delivery.repair()
+    if repaired:
+        log.info("scheduled daily messages for %d athletes that had none", repaired)
+    if application.job_queue is not None and not application.bot_data.get("local_chat"):
+        # The database says what is due; this job only wakes the sender up.
+        application.job_queue.run_repeating(
+            delivery_tick, interval=DELIVERY_TICK_SECONDS, first=0.2, name="delivery"
+        )
     log.info("RunStrong ready as @%s (database: %s)", application.bot.username, database.dialect)
 
 

@@ -14,13 +14,18 @@ from typing import Any
 
 from bot.clock import Clock
 from bot.coach import onboarding as ob
+from bot.coach.daily import Daily
+from bot.coach.delivery import DeliveryService
+from bot.coach.history import History
+from bot.coach.idempotency import mark_applied
 from bot.coach.inputs import InputError, format_minute
+from bot.coach.logbook import Logbook, not_a_log_hint
 from bot.coach.replies import Button, Reply, Who, keyboard
+from bot.coach.summary import compose_weekly
 from bot.coach.zones import label_for, tzinfo_for
 from db.engine import Database
 from db.models import Athlete, Conversation
 from db.repositories import Athletes, Conversations
-from plans.schedule import next_due
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +39,12 @@ GREETING = (
 HELP = (
     "<b>RunStrong</b> plans strength training around your running.\n\n"
     "/start — set up, or see your options\n"
+    "/today — today's workout\n"
+    "/week — this week at a glance\n"
+    "/time — change when the daily message arrives\n"
+    "/pause [days] and /resume — stop and restart daily messages\n"
+    "/log — how to log a workout (just send e.g. <code>squat 3x5 60kg</code>)\n"
+    "/undo — remove the last log · /run 10k hard — log a run\n"
     "/settings — change one answer (days, time, timezone…)\n"
     "/back — previous question during setup\n"
     "/cancel — pause setup; your answers are kept\n"
@@ -42,10 +53,18 @@ HELP = (
 
 
 class Coach:
-    def __init__(self, db: Database, clock: Clock, *, bot_username: str = "") -> None:
+    def __init__(
+        self, db: Database, clock: Clock, *, bot_username: str = "", catchup_hours: float = 6.0
+    ) -> None:
         self.db = db
         self.clock = clock
         self.bot_username = bot_username
+        self.delivery = DeliveryService(
+            db, clock, catchup_hours=catchup_hours, weekly=compose_weekly
+        )
+        self.daily = Daily(self)
+        self.logbook = Logbook(db, clock)
+        self.history = History(db, clock)
 
     # --- entry points ---------------------------------------------------------------------
 
@@ -72,6 +91,7 @@ class Coach:
             athlete.chat_id = who.chat_id
             if athlete.status == "blocked":
                 athlete.status = "active" if athlete.onboarded_at else "onboarding"
+                await self.delivery.schedule(session, athlete)
             conversation = await Conversations(session).get(athlete.id)
             if conversation is not None and conversation.flow == "onboarding":
                 conversation.answers = {**conversation.answers, "_paused": False}
@@ -100,9 +120,14 @@ class Coach:
     async def text(self, who: Who, text: str) -> list[Reply]:
         if not who.is_private:
             return []
+        log_for: int | None = None
         async with self.db.write() as session:
             athlete, conversation = await self._load(session, who)
-            if athlete is not None and not self._fresh(athlete, who):
+            if athlete is not None and conversation is None and athlete.onboarded_at is not None:
+                # A possible workout log: the logbook applies it (and marks the update) in a
+                # transaction of its own, opened once this one has closed.
+                log_for = athlete.id
+            elif athlete is not None and not self._fresh(athlete, who):
                 return []  # a re-delivered update, already applied
             if athlete is None:
                 return [Reply("Hi! Send /start to set up your strength plan.")]
@@ -110,12 +135,11 @@ class Coach:
                 if conversation.answers.get("_paused"):
                     return [Reply("Setup is paused. Send /start to continue where you left off.")]
                 return await self._answer(session, athlete, conversation, who, text, button=False)
-        return [
-            Reply(
-                "I didn't catch that. Send /today for today's workout, /settings to change "
-                "something, or /help for everything I can do."
-            )
-        ]
+        if log_for is not None:
+            logged = await self.logbook.handle_text(who, log_for, text)
+            if logged is not None:
+                return logged
+        return [Reply(not_a_log_hint())]
 
     async def non_text(self, who: Who, kind: str) -> list[Reply]:
         """Stickers, photos, voice notes: never silence, always a nudge."""
@@ -133,6 +157,10 @@ class Coach:
 
     async def button(self, who: Who, data: str) -> list[Reply]:
         prefix, _, rest = data.partition(":")
+        if prefix == "dl":  # opens its own transactions (logging "Done" needs one of its own)
+            return await self.daily.button(who, rest)
+        if prefix == "lg":  # answers to a pending log; the logbook opens its own transaction
+            return await self.logbook.button(who, rest)
         async with self.db.write() as session:
             athlete, conversation = await self._load(session, who)
             if athlete is not None and not self._fresh(athlete, who):
@@ -194,6 +222,16 @@ class Coach:
             return [
                 Reply("Setup paused — your answers are kept. Send /start to carry on any time.")
             ]
+
+    async def settings_field(self, who: Who, group: str) -> list[Reply]:
+        """Jump straight to changing one settings group (e.g. /time)."""
+        async with self.db.write() as session:
+            athlete, _conversation = await self._load(session, who)
+            if athlete is None or athlete.onboarded_at is None:
+                return [Reply("Let's set you up first: send /start.")]
+            if not self._fresh(athlete, who):
+                return []
+            return await self._settings_pick(session, athlete, who, group)
 
     async def settings(self, who: Who) -> list[Reply]:
         async with self.db.write() as session:
@@ -292,7 +330,9 @@ class Coach:
         athlete.status = "active"
         athlete.onboarded_at = athlete.onboarded_at or now
         await Conversations(session).end(athlete.id)
-        day, _due = next_due(now, athlete.delivery_minute, tz)
+        due = await self.delivery.schedule(session, athlete)
+        local_due = (due or now).astimezone(tz)
+        day = local_due.date()
         when = "today" if day == now.astimezone(tz).date() else f"{day:%a %d %b}"
         at = format_minute(athlete.delivery_minute)
         return [
@@ -357,10 +397,16 @@ class Coach:
     async def _settings_pick(
         self, session: Any, athlete: Athlete, who: Who, group: str
     ) -> list[Reply]:
-        if group not in ob.GROUPS or athlete.answers is None:
+        if group not in ob.GROUPS or athlete.profile is None:
             return [Reply(toast="That button has expired.")]
         now = self.clock.now()
-        answers = {**athlete.answers, "_group": group}
+        stored = ob.answers_from(
+            athlete.profile,
+            timezone=athlete.timezone,
+            minute=athlete.delivery_minute,
+            units=athlete.units,
+        )
+        answers = {**stored, **(athlete.answers or {}), "_group": group}
         step = ob.GROUPS[group][0]
         answers.update(ob.enter(step, answers))
         await Conversations(session).save(
@@ -375,6 +421,7 @@ class Coach:
         group = answers.get("_group", "")
         self._store_answers(athlete, answers, now)
         await Conversations(session).end(athlete.id)
+        await self.delivery.schedule(session, athlete)
         return [
             Reply(
                 f"✅ Saved: {ob.GROUP_LABELS.get(group, 'settings')}. "
@@ -395,12 +442,7 @@ class Coach:
 
         Called inside the write transaction that applies it, so a crash either keeps both
         the change and the mark or neither."""
-        if who.update_id is None:
-            return True
-        if athlete.last_update_id is not None and who.update_id <= athlete.last_update_id:
-            return False
-        athlete.last_update_id = who.update_id
-        return True
+        return mark_applied(athlete, who)
 
     async def _load(self, session: Any, who: Who) -> tuple[Athlete | None, Conversation | None]:
         athlete = await Athletes(session).by_user(who.platform, who.user_id, for_update=True)
