@@ -31,6 +31,7 @@ HINTS: dict[str, str] = {
     "CATCHUP_HOURS": "use a number of hours between 0 and 24, e.g. 6",
     "SEND_RATE_PER_SECOND": "use a number of messages per second between 1 and 30, e.g. 30",
     "POLL_TIMEOUT": "use a number of seconds between 0 and 50, e.g. 10",
+    "DELIVERY_LEASE_SECONDS": "use a number of seconds between 1 and 3600, e.g. 120",
 }
 
 
@@ -53,6 +54,7 @@ class Settings(BaseSettings):
     catchup_hours: float = Field(default=6.0, ge=0, le=24)
     send_rate_per_second: float = Field(default=30.0, gt=0, le=30)
     poll_timeout: int = Field(default=10, ge=0, le=50)
+    delivery_lease_seconds: int = Field(default=120, ge=1, le=3600)
 
     @field_validator("telegram_bot_token", "webhook_secret", "webhook_url", mode="before")
     @classmethod
