@@ -8,8 +8,8 @@ import logging
 from typing import Any
 
 from telegram import BotCommand
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
-from telegram.request import BaseRequest
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ExtBot
+from telegram.request import BaseRequest, HTTPXRequest
 
 import handlers
 from bot.clock import Clock, SystemClock
@@ -63,8 +63,9 @@ def build_application(
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     else:
-        # No overall cap on replies (it held answers to 30/s and queued them behind the daily
-        # run); the daily run paces itself at SEND_RATE_PER_SECOND. 429s are still waited out.
+        # Replies answer one person who just wrote: not bulk, so no overall cap (it queued
+        # answers behind the daily run). Daily messages go through their own bot below, whose
+        # AIORateLimiter holds them to SEND_RATE_PER_SECOND. Both wait out and retry 429s.
         limiter: Any = AIORateLimiter(overall_max_rate=0, max_retries=3)
         builder = builder.rate_limiter(limiter)
     application = builder.build()
@@ -90,10 +91,14 @@ async def startup(application: Application) -> None:  # type: ignore[type-arg]
     coach.delivery.send_rate = settings.send_rate_per_second
     application.bot_data["coach"] = coach
     await application.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
-    repaired = await coach.delivery.repair()
-    if repaired:
-        log.info("scheduled daily messages for %d athletes that had none", repaired)
-    if application.job_queue is not None and not application.bot_data.get("local_chat"):
+    if application.bot_data.get("local_chat"):
+        await coach.delivery.repair()  # the local chat delivers on its own clock
+        return
+    application.bot_data["delivery_bot"] = await _delivery_bot(application, settings)
+    # Athletes missing their scheduled rows get them in the background, so a large database
+    # never delays answering messages.
+    application.create_task(_repair(coach), name="delivery-repair")
+    if application.job_queue is not None:
         # The database says what is due; this job only wakes the sender up.
         application.job_queue.run_repeating(
             delivery_tick, interval=DELIVERY_TICK_SECONDS, first=0.2, name="delivery"
@@ -101,7 +106,35 @@ async def startup(application: Application) -> None:  # type: ignore[type-arg]
     log.info("RunStrong ready as @%s (database: %s)", application.bot.username, database.dialect)
 
 
+async def _delivery_bot(application: Application, settings: Settings) -> ExtBot:  # type: ignore[type-arg]
+    """A second bot handle for daily messages: bulk sends, held by PTB's AIORateLimiter to this
+    process's share of Telegram's ~30 messages/s, with 429s waited out and retried."""
+    limiter: Any = AIORateLimiter(overall_max_rate=settings.send_rate_per_second, max_retries=3)
+    bot: ExtBot = ExtBot(  # type: ignore[type-arg]
+        application.bot.token,
+        base_url=settings.api_base_url,
+        base_file_url=settings.api_file_url,
+        request=HTTPXRequest(connection_pool_size=64),
+        rate_limiter=limiter,
+    )
+    await bot.initialize()
+    return bot
+
+
+async def _repair(coach: Coach) -> None:
+    try:
+        repaired = await coach.delivery.repair()
+    except Exception:
+        log.exception("scheduling missing daily messages failed; retried at the next start")
+        return
+    if repaired:
+        log.info("scheduled daily messages for %d athletes that had none", repaired)
+
+
 async def shutdown(application: Application) -> None:  # type: ignore[type-arg]
+    delivery_bot: Any = application.bot_data.get("delivery_bot")
+    if delivery_bot is not None:
+        await delivery_bot.shutdown()
     database: Any = application.bot_data.get("db")
     if database is not None:
         await database.dispose()

@@ -55,7 +55,8 @@ def retry_seconds(exc: RetryAfter) -> float:
 async def delivery_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
     """The scheduler job: send whatever is due (the database says what)."""
     delivery = coach(context).delivery
-    result = await delivery.tick(TelegramSender(context.bot))
+    bot = context.bot_data.get("delivery_bot", context.bot)
+    result = await delivery.tick(TelegramSender(bot))
     if result.sent or result.missed or result.blocked or result.retried:
         log.info(
             "delivery tick: sent %d (late %d), missed %d, blocked %d, retry %d",

@@ -18,27 +18,29 @@ import socket
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy.exc import IntegrityError
 
 from bot.clock import Clock
 from bot.coach.inputs import format_minute
-from bot.coach.planning import local_today, plan_for
+from bot.coach.planning import changes_for_many, local_today, plan_from, states_for_many
 from bot.coach.replies import Reply, keyboard
 from bot.coach.zones import tzinfo_for
 from db.deliveries import Deliveries
 from db.engine import Database
-from db.models import Athlete, Delivery
+from db.models import Athlete, Delivery, PlanChange
 from plans.programs import DayPlan
 from plans.render import render_day
 from plans.schedule import catchup_deadline, local_due
+from plans.state import ExerciseState
 
 log = logging.getLogger("runstrong.delivery")
 
 DAILY, WEEKLY = "daily", "weekly"
 LATE_AFTER = dt.timedelta(minutes=2)  # later than this is "late" and says so
 MAX_ATTEMPTS = 8
+REPAIR_BATCH = 100  # athletes per write transaction: short, so replies never wait long
 REPAIR_RETRIES = 5
 PACE_MARGIN_S = 0.03  # the sender's clock and Telegram's window differ by network jitter
 
@@ -98,6 +100,43 @@ def day_message(
     if plan.kind == "strength":
         return Reply(text, session_buttons(plan.date))
     return Reply(text)
+
+
+class Claim(NamedTuple):
+    delivery_id: int
+    athlete_id: int
+    kind: str
+    day: dt.date
+    due: dt.datetime
+
+
+@dataclass
+class Prepared:
+    """A claimed message, composed and ready to send (or settled without sending)."""
+
+    claim: Claim
+    outcome: str  # send | cancelled | skipped | missed | error
+    chat_id: int | None = None
+    reply: Reply | None = None
+    error: str | None = None
+
+
+def compose_daily(
+    athlete: Athlete,
+    states: dict[str, ExerciseState],
+    changes: list[PlanChange],
+    day: dt.date,
+    due: dt.datetime,
+    *,
+    late: bool = False,
+) -> Reply:
+    """The daily message from already-loaded state: pure, no queries."""
+    note = None
+    if late:
+        local = due.astimezone(tzinfo_for(athlete.timezone))
+        note = f"Sent late: I was offline at {format_minute(local.hour * 60 + local.minute)}."
+    planned = plan_from(athlete, states, changes, day)
+    return day_message(planned.plan, athlete.units, skipped=planned.skipped, late_note=note)
 
 
 class DeliveryService:
@@ -239,7 +278,7 @@ class DeliveryService:
                 try:
                     async with self.db.write() as session:
                         missing = await Deliveries(session).athletes_without_open(
-                            kind, after_id=after_id
+                            kind, limit=REPAIR_BATCH, after_id=after_id
                         )
                         for athlete in missing:  # only the missing kind: others may catch up
                             await self.schedule(session, athlete, (kind,))
@@ -251,7 +290,7 @@ class DeliveryService:
                         raise
                     continue
                 fixed += len(missing) if kind == DAILY else 0
-                if len(missing) < 1000:
+                if len(missing) < REPAIR_BATCH:
                     break
                 after_id = missing[-1].id
         return fixed
@@ -270,61 +309,78 @@ class DeliveryService:
                     claimed = await Deliveries(session).claim_due(
                         now, self.owner, self.lease, self.batch_size
                     )
-                    claims = [(d.id, d.athlete_id, d.kind, d.local_date, d.due_at) for d in claimed]
+                    claims = [
+                        Claim(d.id, d.athlete_id, d.kind, d.local_date, d.due_at) for d in claimed
+                    ]
                 if not claims:
                     return total
+                prepared = await self.prepare(claims, now)
                 gate = asyncio.Semaphore(self.concurrency)
-                results = await asyncio.gather(*(self._gated(gate, sender, c) for c in claims))
+                results = await asyncio.gather(*(self._gated(gate, sender, p) for p in prepared))
                 for result in results:
                     total.add(result)
                 if len(claims) < self.batch_size:
                     return total
 
-    async def _gated(
-        self,
-        gate: asyncio.Semaphore,
-        sender: Sender,
-        claim: tuple[int, int, str, dt.date, dt.datetime],
-    ) -> TickResult:
-        async with gate:
-            return await self._deliver(sender, *claim)
+    async def prepare(self, claims: list[Claim], now: dt.datetime) -> list[Prepared]:
+        """Compose every claimed message from one read: the athletes, their progression
+        states and plan changes in three queries for the whole batch, then pure planning."""
+        ids = {c.athlete_id for c in claims}
+        prepared: list[Prepared] = []
+        async with self.db.read() as session:
+            athletes = await Deliveries(session).athletes_for(list(ids))
+            states = await states_for_many(session, ids)
+            changes = await changes_for_many(session, ids)
+            for claim in claims:
+                athlete = athletes.get(claim.athlete_id)
+                if athlete is None:
+                    prepared.append(Prepared(claim, "cancelled"))
+                    continue
+                outcome = self._precheck(athlete, claim.day, claim.due, now)
+                if outcome != "send":
+                    prepared.append(Prepared(claim, outcome))
+                    continue
+                try:
+                    late = now - claim.due > LATE_AFTER
+                    if claim.kind == WEEKLY and self.weekly is not None:
+                        reply = Reply(await self.weekly(session, athlete, claim.day))
+                    else:
+                        reply = compose_daily(
+                            athlete,
+                            states[athlete.id],
+                            changes[athlete.id],
+                            claim.day,
+                            claim.due,
+                            late=late,
+                        )
+                except Exception as exc:  # one athlete's bad data never stops the others
+                    log.exception("composing delivery %s failed", claim.delivery_id)
+                    prepared.append(Prepared(claim, "error", error=str(exc)))
+                    continue
+                prepared.append(Prepared(claim, "send", athlete.chat_id, reply))
+        return prepared
 
-    async def _deliver(
-        self,
-        sender: Sender,
-        delivery_id: int,
-        athlete_id: int,
-        kind: str,
-        day: dt.date,
-        due: dt.datetime,
-    ) -> TickResult:
+    async def _gated(self, gate: asyncio.Semaphore, sender: Sender, item: Prepared) -> TickResult:
+        async with gate:
+            return await self._deliver(sender, item)
+
+    async def _deliver(self, sender: Sender, item: Prepared) -> TickResult:
         result = TickResult()
         now = self.clock.now()
-        try:
-            async with self.db.read() as session:
-                athlete = await session.get(Athlete, athlete_id)
-                if athlete is None:
-                    outcome = "cancelled"
-                else:
-                    outcome = self._precheck(athlete, day, due, now)
-                reply = None
-                if outcome == "send" and athlete is not None:
-                    late = now - due > LATE_AFTER
-                    reply = await self._compose(session, athlete, kind, day, due, late)
-                    chat_id = athlete.chat_id
-        except Exception as exc:  # composing must never stop the other athletes' messages
-            log.exception("composing delivery %s failed", delivery_id)
-            await self._retry(delivery_id, now, str(exc), attempts_hint=True)
+        delivery_id, athlete_id, kind, day, due = item.claim
+        if item.outcome == "error":
+            await self._retry(delivery_id, now, item.error or "composing failed")
             result.retried += 1
-            result.errors.append(str(exc))
+            result.errors.append(item.error or "")
             return result
-        if outcome != "send" or reply is None:
-            await self._close(delivery_id, athlete_id, kind, day, outcome)
-            if outcome == "missed":
+        if item.outcome != "send" or item.reply is None or item.chat_id is None:
+            await self._close(delivery_id, athlete_id, kind, day, item.outcome)
+            if item.outcome == "missed":
                 result.missed += 1
             else:
                 result.skipped += 1
             return result
+        chat_id, reply = item.chat_id, item.reply
         try:
             await self._pace()
             message_id = await sender.send(chat_id, reply)
@@ -378,18 +434,6 @@ class DeliveryService:
             return "missed"
         return "send"
 
-    async def _compose(
-        self, session: Any, athlete: Athlete, kind: str, day: dt.date, due: dt.datetime, late: bool
-    ) -> Reply:
-        if kind == WEEKLY and self.weekly is not None:
-            return Reply(await self.weekly(session, athlete, day))
-        note = None
-        if late:
-            local = due.astimezone(tzinfo_for(athlete.timezone))
-            note = f"Sent late: I was offline at {format_minute(local.hour * 60 + local.minute)}."
-        planned = await plan_for(session, athlete, day)
-        return day_message(planned.plan, athlete.units, skipped=planned.skipped, late_note=note)
-
     async def _close(
         self,
         delivery_id: int,
@@ -420,7 +464,6 @@ class DeliveryService:
         error: str,
         *,
         retry_after: float | None = None,
-        attempts_hint: bool = False,
     ) -> None:
         async with self.db.write() as session:
             row = await session.get(Delivery, delivery_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import select
@@ -73,6 +74,13 @@ class Planned:
 async def plan_for(session: Any, athlete: Athlete, day: dt.date) -> Planned:
     states = await load_states(session, athlete.id)
     changes = await load_changes(session, athlete.id)
+    return plan_from(athlete, states, changes, day)
+
+
+def plan_from(
+    athlete: Athlete, states: dict[str, ExerciseState], changes: list[PlanChange], day: dt.date
+) -> Planned:
+    """The day's plan from already-loaded state (no queries)."""
     plan = plan_day(
         profile_of(athlete),
         states,
@@ -81,6 +89,33 @@ async def plan_for(session: Any, athlete: Athlete, day: dt.date) -> Planned:
         moves=moves_of(changes),
     )
     return Planned(plan, day in skipped_days(changes))
+
+
+async def states_for_many(
+    session: Any, athlete_ids: Collection[int]
+) -> dict[int, dict[str, ExerciseState]]:
+    """Progression states of many athletes in one query (the daily run composes in batches)."""
+    found: dict[int, dict[str, ExerciseState]] = {i: {} for i in athlete_ids}
+    if athlete_ids:
+        rows = await session.execute(
+            select(ExerciseStateRow).where(ExerciseStateRow.athlete_id.in_(list(athlete_ids)))
+        )
+        for row in rows.scalars():
+            found[row.athlete_id][row.exercise] = state_from_row(row)
+    return found
+
+
+async def changes_for_many(
+    session: Any, athlete_ids: Collection[int]
+) -> dict[int, list[PlanChange]]:
+    found: dict[int, list[PlanChange]] = {i: [] for i in athlete_ids}
+    if athlete_ids:
+        rows = await session.execute(
+            select(PlanChange).where(PlanChange.athlete_id.in_(list(athlete_ids)))
+        )
+        for row in rows.scalars():
+            found[row.athlete_id].append(row)
+    return found
 
 
 async def week_for(session: Any, athlete: Athlete, week_start: dt.date) -> list[DayPlan]:
