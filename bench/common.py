@@ -64,6 +64,60 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite+aiosqlite:///{path}"
 
 
+POSTGRES_URL = os.environ.get(
+    "BENCH_DATABASE_URL",
+    os.environ.get("TEST_DATABASE_URL", "postgresql+asyncpg://postgres@localhost:5432/test"),
+)
+
+
+def postgres_reachable() -> bool:
+    """Whether a PostgreSQL server answers where the PostgreSQL variants would run."""
+    import socket
+
+    from sqlalchemy.engine import make_url
+
+    url = make_url(POSTGRES_URL)
+    try:
+        socket.create_connection((url.host or "localhost", url.port or 5432), 1).close()
+    except OSError:
+        return False
+    return True
+
+
+class TempPostgres:
+    """A fresh database on the PostgreSQL server, dropped afterwards."""
+
+    def __init__(self, name: str) -> None:
+        from sqlalchemy.engine import make_url
+
+        self.name = name
+        self.admin = make_url(POSTGRES_URL)
+        self.url = self.admin.set(database=name).render_as_string(hide_password=False)
+
+    async def _admin(self, sql: str) -> None:
+        import asyncpg
+
+        connection = await asyncpg.connect(
+            user=self.admin.username,
+            password=self.admin.password,
+            host=self.admin.host,
+            port=self.admin.port,
+            database=self.admin.database,
+        )
+        try:
+            await connection.execute(sql)
+        finally:
+            await connection.close()
+
+    async def create(self) -> str:
+        await self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+        await self._admin(f'CREATE DATABASE "{self.name}"')
+        return self.url
+
+    async def drop(self) -> None:
+        await self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
 def remove_sqlite(path: Path) -> None:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)

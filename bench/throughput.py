@@ -12,8 +12,10 @@ from pathlib import Path
 from bench.common import (
     TOKEN,
     Result,
+    TempPostgres,
     echo_bot,
     median,
+    postgres_reachable,
     remove_sqlite,
     runstrong,
     sqlite_url,
@@ -143,9 +145,21 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 async def run(work: Path, rounds: int = 3) -> list[Result]:
+    """On SQLite (the default deployment) and, when a server answers, on PostgreSQL."""
     db_path = work / "throughput.sqlite3"
     remove_sqlite(db_path)
-    db = Database(sqlite_url(db_path))
+    results = await _run(work, rounds, sqlite_url(db_path), "")
+    if postgres_reachable():
+        temp = TempPostgres("runstrong_bench_throughput")
+        try:
+            results += await _run(work, rounds, await temp.create(), "_postgresql")
+        finally:
+            await temp.drop()
+    return results
+
+
+async def _run(work: Path, rounds: int, url: str, suffix: str) -> list[Result]:
+    db = Database(url)
     await upgrade(db.write_engine)
     now = dt.datetime.now(dt.UTC)
     far = (now.hour * 60 + now.minute + 12 * 60) % (24 * 60)  # no daily message during the run
@@ -156,7 +170,7 @@ async def run(work: Path, rounds: int = 3) -> list[Result]:
     ours_api, echo_api = FakeBotApi(token=TOKEN), FakeBotApi(token=TOKEN)
     await ours_api.start()
     await echo_api.start()
-    ours = runstrong(ours_api, sqlite_url(db_path), work / "throughput-runstrong.log")
+    ours = runstrong(ours_api, url, work / f"throughput-runstrong{suffix}.log")
     echo = echo_bot(echo_api, work / "throughput-echo.log")
     try:
         await ours.start()
@@ -185,18 +199,19 @@ async def run(work: Path, rounds: int = 3) -> list[Result]:
     p99 = median([_percentile(run, 0.99) for run in ours_lat])
     echo_p50 = median([_percentile(run, 0.50) for run in echo_lat])
     echo_p99 = median([_percentile(run, 0.99) for run in echo_lat])
-    burst_note = f"{BURST} set logs pushed at once, {ATHLETES} athletes, polling"
-    paced_note = f"{PACE_PER_S} updates/s for {PACE_SECONDS:.0f} s; reply arrival - push"
+    where = "PostgreSQL" if suffix else "SQLite"
+    burst_note = f"{BURST} set logs pushed at once, {ATHLETES} athletes, polling, {where}"
+    paced_note = f"{PACE_PER_S} updates/s for {PACE_SECONDS:.0f} s; reply arrival - push; {where}"
     return [
-        Result("updates_per_s_runstrong", round(median(ours_rate), 1), "updates/s",
+        Result("updates_per_s_runstrong" + suffix, round(median(ours_rate), 1), "updates/s",
                note=burst_note),
-        Result("updates_per_s_echo_bot", round(median(echo_rate), 1), "updates/s",
+        Result("updates_per_s_echo_bot" + suffix, round(median(echo_rate), 1), "updates/s",
                note="bare PTB echo bot, same burst, same fake server"),
-        Result("throughput_ratio_vs_echo", round(ratio, 3), "ratio", ">= 0.5", ratio >= 0.5,
-               note="median of per-round ratios"),
-        Result("log_reply_latency_p50", round(p50, 1), "ms", note=paced_note),
-        Result("log_reply_latency_p99", round(p99, 1), "ms", "<= 50", p99 <= 50,
+        Result("throughput_ratio_vs_echo" + suffix, round(ratio, 3), "ratio", ">= 0.5",
+               ratio >= 0.5, note="median of per-round ratios"),
+        Result("log_reply_latency_p50" + suffix, round(p50, 1), "ms", note=paced_note),
+        Result("log_reply_latency_p99" + suffix, round(p99, 1), "ms", "<= 50", p99 <= 50,
                note=paced_note),
-        Result("echo_reply_latency_p50", round(echo_p50, 1), "ms", note=paced_note),
-        Result("echo_reply_latency_p99", round(echo_p99, 1), "ms", note=paced_note),
+        Result("echo_reply_latency_p50" + suffix, round(echo_p50, 1), "ms", note=paced_note),
+        Result("echo_reply_latency_p99" + suffix, round(echo_p99, 1), "ms", note=paced_note),
     ]  # fmt: skip
