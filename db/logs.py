@@ -7,15 +7,303 @@ order they were applied in, which is what /undo and edit-replays rely on.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import (
+    Date,
+    Float,
+    Integer,
+    String,
+    bindparam,
+    cast,
+    delete,
+    func,
+    insert,
+    literal_column,
+    null,
+    select,
+    union_all,
+)
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.util import identity_key
 
-from db.models import ExerciseStateRow, LogBatch, RunLog, SetLog
+from db.models import ExerciseStateRow, LogBatch, PlanChange, RunLog, SetLog
 
 PENDING = "pending"  # a parsed log waiting for the athlete to answer a question
 HARD_RUN_KINDS = ("hard", "long")
+STATE_FIELDS = (
+    "working_load_kg",
+    "target_reps",
+    "e1rm_kg",
+    "failures",
+    "sessions",
+    "best_e1rm_kg",
+)
+
+
+@dataclass
+class LogContext:
+    """What reading and applying a log needs, loaded in one query: the athlete's progression
+    states (`ExerciseStates.values` dicts by exercise), plan changes (detached rows) and the
+    id and source of the batch already stored under a source key, if any.
+
+    Optionally also what `progress_lookups` reads for a batch not stored yet, for the
+    exercises and days a log is expected to hold: the most reps per stored load of each
+    exercise (`bests`) and the days of hard runs in a window (`hard_days`); `lookups` answers
+    from them when they cover the question."""
+
+    states: dict[str, dict[str, Any]] = field(default_factory=dict)
+    changes: list[PlanChange] = field(default_factory=list)
+    batch_id: int | None = None
+    batch_source: str | None = None
+    bests: dict[str, list[tuple[float | None, int]]] = field(default_factory=dict)
+    best_exercises: frozenset[str] = frozenset()
+    hard_days: list[dt.date] = field(default_factory=list)
+    hard_window: tuple[dt.date, dt.date] | None = None
+
+    def lookups(
+        self, best: Sequence[tuple[str, float | None]], hard_days: Sequence[dt.date]
+    ) -> tuple[list[int | None], list[bool]] | None:
+        """`progress_lookups(..., before_batch=None)` from the prefetched rows; None when
+        they don't cover every exercise and day asked about."""
+        if any(exercise not in self.best_exercises for exercise, _load in best):
+            return None
+        one_day = dt.timedelta(days=1)
+        if hard_days:
+            if self.hard_window is None:
+                return None
+            first, last = self.hard_window
+            if any(day - one_day < first or day > last for day in hard_days):
+                return None
+        reps: list[int | None] = []
+        for exercise, load_kg in best:
+            rows = self.bests.get(exercise, ())
+            if load_kg is None:
+                found = [r for load, r in rows if load is None]
+            else:
+                low, high = load_kg - 0.05, load_kg + 0.05  # as SetLogs.best_query binds them
+                found = [r for load, r in rows if load is not None and low <= load <= high]
+            reps.append(max(found) if found else None)
+        hard = [any(day - one_day <= run <= day for run in self.hard_days) for day in hard_days]
+        return reps, hard
+
+
+_TABLES = SetLog.metadata.tables
+_SET_INSERT = insert(_TABLES["set_logs"])
+_BATCH_INSERT = insert(_TABLES["log_batches"]).returning(_TABLES["log_batches"].c.id)
+_STATE_COLUMNS = (*STATE_FIELDS, "updated_at")
+_STATE_UPSERTS: dict[str, Any] = {}
+_CONTEXT_QUERIES: dict[tuple[bool, bool], Any] = {}
+_LOOKUP_QUERIES: dict[tuple[tuple[bool, ...], int, bool], Any] = {}
+
+
+def _context_query(keyed: bool, prefetch: bool) -> Any:
+    """The `log_context` statement, built once (bound: athlete_id, source_key, exercises,
+    first_day, last_day)."""
+    if (keyed, prefetch) not in _CONTEXT_QUERIES:
+        athlete = bindparam("athlete_id", type_=Integer)
+        no_float, no_int, no_date = cast(null(), Float), cast(null(), Integer), cast(null(), Date)
+        parts = [
+            select(
+                literal_column("'s'", String).label("k"),
+                ExerciseStateRow.exercise.label("name"),
+                ExerciseStateRow.working_load_kg.label("f1"),
+                ExerciseStateRow.e1rm_kg.label("f2"),
+                ExerciseStateRow.best_e1rm_kg.label("f3"),
+                ExerciseStateRow.target_reps.label("i1"),
+                ExerciseStateRow.failures.label("i2"),
+                ExerciseStateRow.sessions.label("i3"),
+                no_date.label("d1"),
+                no_date.label("d2"),
+            ).where(ExerciseStateRow.athlete_id == athlete),
+            select(
+                literal_column("'c'", String),
+                PlanChange.action,
+                no_float,
+                no_float,
+                no_float,
+                no_int,
+                no_int,
+                no_int,
+                PlanChange.day,
+                PlanChange.to_day,
+            ).where(PlanChange.athlete_id == athlete),
+        ]
+        if keyed:
+            parts.append(
+                select(
+                    literal_column("'b'", String),
+                    LogBatch.source,
+                    no_float,
+                    no_float,
+                    no_float,
+                    LogBatch.id,
+                    no_int,
+                    no_int,
+                    no_date,
+                    no_date,
+                ).where(
+                    LogBatch.athlete_id == athlete,
+                    LogBatch.source_key == bindparam("source_key", type_=String),
+                )
+            )
+        if prefetch:
+            parts.append(
+                select(
+                    literal_column("'r'", String),
+                    SetLog.exercise,
+                    SetLog.load_kg,
+                    no_float,
+                    no_float,
+                    func.max(SetLog.reps),
+                    no_int,
+                    no_int,
+                    no_date,
+                    no_date,
+                )
+                .where(
+                    SetLog.athlete_id == athlete,
+                    SetLog.exercise.in_(bindparam("exercises", expanding=True)),
+                    SetLog.reps.is_not(None),
+                )
+                .group_by(SetLog.exercise, SetLog.load_kg)
+            )
+            parts.append(
+                select(
+                    literal_column("'h'", String),
+                    RunLog.kind,
+                    no_float,
+                    no_float,
+                    no_float,
+                    no_int,
+                    no_int,
+                    no_int,
+                    RunLog.performed_on,
+                    no_date,
+                ).where(
+                    RunLog.athlete_id == athlete,
+                    RunLog.kind.in_(HARD_RUN_KINDS),
+                    RunLog.performed_on.between(
+                        bindparam("first_day", type_=Date), bindparam("last_day", type_=Date)
+                    ),
+                )
+            )
+        _CONTEXT_QUERIES[keyed, prefetch] = union_all(*parts)
+    return _CONTEXT_QUERIES[keyed, prefetch]
+
+
+async def log_context(
+    session: AsyncSession,
+    athlete_id: int,
+    source_key: str | None = None,
+    *,
+    exercises: Sequence[str] = (),
+    days: Sequence[dt.date] = (),
+) -> LogContext:
+    """States, plan changes, (with `source_key`) the keyed batch and (with `exercises` and
+    `days`) the rows `LogContext.lookups` needs for them: one UNION ALL query."""
+    params: dict[str, Any] = {"athlete_id": athlete_id}
+    if source_key is not None:
+        params["source_key"] = source_key
+    context = LogContext()
+    prefetch = bool(exercises and days)
+    if prefetch:
+        first, last = min(days) - dt.timedelta(days=1), max(days)
+        params.update(exercises=sorted(set(exercises)), first_day=first, last_day=last)
+        context.best_exercises, context.hard_window = frozenset(exercises), (first, last)
+    rows = await session.execute(_context_query(source_key is not None, prefetch), params)
+    for k, name, f1, f2, f3, i1, i2, i3, d1, d2 in rows:
+        if k == "s":
+            context.states[name] = {
+                "working_load_kg": f1,
+                "target_reps": i1,
+                "e1rm_kg": f2,
+                "failures": i2,
+                "sessions": i3,
+                "best_e1rm_kg": f3,
+            }
+        elif k == "c":
+            context.changes.append(
+                PlanChange(athlete_id=athlete_id, day=d1, action=name, to_day=d2)
+            )
+        elif k == "b":
+            context.batch_id, context.batch_source = i1, name
+        elif k == "r":
+            context.bests.setdefault(name, []).append((f1, int(i1)))
+        else:
+            context.hard_days.append(d1)
+    return context
+
+
+def _lookup_query(unloaded: tuple[bool, ...], days: int, bounded: bool) -> Any:
+    """The `progress_lookups` statement for its shape, built once: one scalar subquery per
+    (exercise, load) (bound: e<i>, lo<i>, hi<i>) and per day (a<j>, z<j>)."""
+    shape = (unloaded, days, bounded)
+    if shape not in _LOOKUP_QUERIES:
+        athlete = bindparam("athlete_id", type_=Integer)
+        before = bindparam("before_batch", type_=Integer)
+        columns: list[Any] = []
+        for i, no_load in enumerate(unloaded):
+            best = select(func.max(SetLog.reps)).where(
+                SetLog.athlete_id == athlete,
+                SetLog.exercise == bindparam(f"e{i}", type_=String),
+                SetLog.reps.is_not(None),
+            )
+            if bounded:
+                best = best.where(SetLog.batch_id < before)
+            if no_load:
+                best = best.where(SetLog.load_kg.is_(None))
+            else:
+                best = best.where(
+                    SetLog.load_kg.between(
+                        bindparam(f"lo{i}", type_=Float), bindparam(f"hi{i}", type_=Float)
+                    )
+                )
+            columns.append(best.scalar_subquery().label(f"b{i}"))
+        for j in range(days):
+            hard = select(RunLog.id).where(
+                RunLog.athlete_id == athlete,
+                RunLog.kind.in_(HARD_RUN_KINDS),
+                RunLog.performed_on.between(
+                    bindparam(f"a{j}", type_=Date), bindparam(f"z{j}", type_=Date)
+                ),
+            )
+            if bounded:
+                hard = hard.where((RunLog.batch_id < before) | RunLog.batch_id.is_(None))
+            columns.append(hard.limit(1).scalar_subquery().label(f"h{j}"))
+        _LOOKUP_QUERIES[shape] = select(*columns)
+    return _LOOKUP_QUERIES[shape]
+
+
+async def progress_lookups(
+    session: AsyncSession,
+    athlete_id: int,
+    best: Sequence[tuple[str, float | None]],
+    hard_days: Sequence[dt.date],
+    *,
+    before_batch: int | None,
+) -> tuple[list[int | None], list[bool]]:
+    """`SetLogs.best_reps_at` for each (exercise, load) and `RunLogs.hard_before` (as a
+    bool) for each day, in one query; `before_batch` None: all stored rows count (a batch not
+    stored yet comes after every stored one)."""
+    if not best and not hard_days:
+        return [], []
+    params: dict[str, Any] = {"athlete_id": athlete_id, "before_batch": before_batch}
+    for i, (exercise, load_kg) in enumerate(best):
+        params[f"e{i}"] = exercise
+        if load_kg is not None:
+            params[f"lo{i}"], params[f"hi{i}"] = load_kg - 0.05, load_kg + 0.05
+    for j, day in enumerate(hard_days):
+        params[f"a{j}"], params[f"z{j}"] = day - dt.timedelta(days=1), day
+    shape = (tuple(load is None for _e, load in best), len(hard_days), before_batch is not None)
+    if before_batch is None:
+        del params["before_batch"]
+    found = list((await session.execute(_lookup_query(*shape), params)).one())
+    reps = [None if v is None else int(v) for v in found[: len(best)]]
+    return reps, [v is not None for v in found[len(best) :]]
 
 
 class LogBatches:
@@ -57,6 +345,31 @@ class LogBatches:
         self.session.add(batch)
         await self.session.flush()
         return batch
+
+    async def insert(
+        self,
+        athlete_id: int,
+        *,
+        source: str,
+        source_key: str | None,
+        chat_message_id: int | None,
+        text: str,
+        performed_on: dt.date,
+        states_before: dict[str, Any],
+        now: dt.datetime,
+    ) -> int:
+        """`add` without the ORM object: one INSERT .. RETURNING id (stored rows are equal)."""
+        row = {
+            "athlete_id": athlete_id,
+            "source": source,
+            "source_key": source_key,
+            "chat_message_id": chat_message_id,
+            "text": text[:4000],
+            "performed_on": performed_on,
+            "states_before": dict(states_before),
+            "created_at": now,
+        }
+        return int((await self.session.execute(_BATCH_INSERT, row)).scalar_one())
 
     async def latest(self, athlete_id: int) -> LogBatch | None:
         """The newest batch, pending or applied."""
@@ -112,24 +425,35 @@ class SetLogs:
     def add(self, row: SetLog) -> None:
         self.session.add(row)
 
+    async def add_many(self, rows: list[dict[str, Any]]) -> None:
+        """Insert many sets (SetLog column dicts) in one executemany statement."""
+        if rows:
+            await self.session.execute(_SET_INSERT, rows)
+
     async def of_batch(self, batch_id: int) -> list[SetLog]:
         query = select(SetLog).where(SetLog.batch_id == batch_id).order_by(SetLog.id)
         return list((await self.session.execute(query)).scalars())
+
+    @staticmethod
+    def best_query(
+        athlete_id: int, exercise: str, load_kg: float | None, before_batch: int | None
+    ) -> Any:
+        query = select(func.max(SetLog.reps)).where(
+            SetLog.athlete_id == athlete_id,
+            SetLog.exercise == exercise,
+            SetLog.reps.is_not(None),
+        )
+        if before_batch is not None:
+            query = query.where(SetLog.batch_id < before_batch)
+        if load_kg is None:
+            return query.where(SetLog.load_kg.is_(None))
+        return query.where(SetLog.load_kg.between(load_kg - 0.05, load_kg + 0.05))
 
     async def best_reps_at(
         self, athlete_id: int, exercise: str, load_kg: float | None, *, before_batch: int
     ) -> int | None:
         """Most reps in one set at this load (±0.05 kg; None: unloaded) in earlier batches."""
-        query = select(func.max(SetLog.reps)).where(
-            SetLog.athlete_id == athlete_id,
-            SetLog.exercise == exercise,
-            SetLog.batch_id < before_batch,
-            SetLog.reps.is_not(None),
-        )
-        if load_kg is None:
-            query = query.where(SetLog.load_kg.is_(None))
-        else:
-            query = query.where(SetLog.load_kg.between(load_kg - 0.05, load_kg + 0.05))
+        query = self.best_query(athlete_id, exercise, load_kg, before_batch)
         best = (await self.session.execute(query)).scalar_one_or_none()
         return None if best is None else int(best)
 
@@ -150,18 +474,19 @@ class RunLogs:
     ) -> RunLog | None:
         """A hard or long run on `day` or the day before, logged before batch `before_batch`:
         runs carry a date only, so "within 24 h before" is read at day resolution."""
-        query = (
-            select(RunLog)
-            .where(
-                RunLog.athlete_id == athlete_id,
-                RunLog.kind.in_(HARD_RUN_KINDS),
-                RunLog.performed_on.between(day - dt.timedelta(days=1), day),
-                (RunLog.batch_id < before_batch) | RunLog.batch_id.is_(None),
-            )
-            .order_by(RunLog.performed_on.desc(), RunLog.id.desc())
-            .limit(1)
-        )
+        query = self.hard_query(athlete_id, day, before_batch)
         return (await self.session.execute(query)).scalar_one_or_none()
+
+    @staticmethod
+    def hard_query(athlete_id: int, day: dt.date, before_batch: int | None) -> Any:
+        query = select(RunLog).where(
+            RunLog.athlete_id == athlete_id,
+            RunLog.kind.in_(HARD_RUN_KINDS),
+            RunLog.performed_on.between(day - dt.timedelta(days=1), day),
+        )
+        if before_batch is not None:
+            query = query.where((RunLog.batch_id < before_batch) | RunLog.batch_id.is_(None))
+        return query.order_by(RunLog.performed_on.desc(), RunLog.id.desc()).limit(1)
 
 
 class ExerciseStates:
@@ -188,6 +513,51 @@ class ExerciseStates:
         row.updated_at = now
         await self.session.flush()
         return row
+
+    async def put_many(
+        self, athlete_id: int, states: dict[str, dict[str, Any]], now: dt.datetime
+    ) -> None:
+        """`put` for many exercises in one upsert statement (INSERT .. ON CONFLICT DO UPDATE);
+        rows of them already in the session are expired so they reload."""
+        if not states:
+            return
+        rows = [
+            {
+                "athlete_id": athlete_id,
+                "exercise": exercise,
+                "working_load_kg": values.get("working_load_kg"),
+                "target_reps": values.get("target_reps"),
+                "e1rm_kg": values.get("e1rm_kg"),
+                "failures": int(values.get("failures") or 0),
+                "sessions": int(values.get("sessions") or 0),
+                "best_e1rm_kg": values.get("best_e1rm_kg"),
+                "updated_at": now,
+            }
+            for exercise, values in states.items()
+        ]
+        dialect = self.session.get_bind().dialect.name
+        if dialect not in _STATE_UPSERTS:
+            statement: Any
+            if dialect == "postgresql":
+                statement = postgresql.insert(_TABLES["exercise_states"])
+            elif dialect == "sqlite":
+                statement = sqlite.insert(_TABLES["exercise_states"])
+            else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+                for exercise, values in states.items():
+                    await self.put(athlete_id, exercise, values, now)
+                return
+            _STATE_UPSERTS[dialect] = statement.on_conflict_do_update(
+                index_elements=["athlete_id", "exercise"],
+                set_={name: statement.excluded[name] for name in _STATE_COLUMNS},
+            )
+        if self.session.new or self.session.dirty or self.session.deleted:
+            await self.session.flush()  # ORM changes first: the upsert is a Core statement
+        await self.session.execute(_STATE_UPSERTS[dialect], rows)
+        identity_map = self.session.sync_session.identity_map
+        for exercise in states:
+            row = identity_map.get(identity_key(ExerciseStateRow, (athlete_id, exercise)))
+            if row is not None:
+                self.session.expire(row)
 
     async def remove(self, athlete_id: int, exercise: str) -> None:
         row = await self.get(athlete_id, exercise)

@@ -5,10 +5,37 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import BigInteger, String, bindparam, delete, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Athlete, Conversation
+
+
+def _with_conversation(for_update: bool) -> Any:
+    query = (
+        select(Athlete, Conversation)
+        .outerjoin(Conversation, Conversation.athlete_id == Athlete.id)
+        .where(
+            Athlete.platform == bindparam("platform", type_=String),
+            Athlete.user_id == bindparam("user_id", type_=BigInteger),
+        )
+    )
+    return query.with_for_update(of=Athlete) if for_update else query
+
+
+# Built once: `Athletes.with_conversation` runs for most updates.
+_WITH_CONVERSATION = {False: _with_conversation(False), True: _with_conversation(True)}
+_UPDATE_ID = bindparam("b_update_id", type_=BigInteger)
+_MARK_UPDATE = (
+    update(Athlete)
+    .where(
+        Athlete.platform == bindparam("b_platform", type_=String),
+        Athlete.user_id == bindparam("b_user_id", type_=BigInteger),
+        or_(Athlete.last_update_id.is_(None), Athlete.last_update_id < _UPDATE_ID),
+    )
+    .values(last_update_id=_UPDATE_ID)
+    .returning(Athlete, exists().where(Conversation.athlete_id == Athlete.id))
+)
 
 
 class Athletes:
@@ -22,6 +49,29 @@ class Athletes:
         if for_update:
             query = query.with_for_update()
         return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def with_conversation(
+        self, platform: str, user_id: int, *, for_update: bool = False
+    ) -> tuple[Athlete | None, Conversation | None]:
+        """The athlete and its conversation (if any) in one query (a LEFT JOIN); with
+        `for_update` only the athlete row is locked."""
+        query = _WITH_CONVERSATION[for_update]
+        params = {"platform": platform, "user_id": user_id}
+        row = (await self.session.execute(query, params)).one_or_none()
+        return (None, None) if row is None else (row[0], row[1])
+
+    async def mark_update(
+        self, platform: str, user_id: int, update_id: int
+    ) -> tuple[Athlete, bool] | None:
+        """Record `update_id` as the athlete's newest applied update and load the athlete (row
+        locked) and whether it has a conversation, in one UPDATE .. RETURNING; None when
+        there is no such athlete or the update is not newer than the last one applied (see
+        `bot.coach.idempotency.mark_applied`, which this does in SQL)."""
+        params = {"b_platform": platform, "b_user_id": user_id, "b_update_id": update_id}
+        options = {"synchronize_session": False}
+        result = await self.session.execute(_MARK_UPDATE, params, execution_options=options)
+        row = result.one_or_none()
+        return None if row is None else (row[0], bool(row[1]))
 
     async def by_id(self, athlete_id: int) -> Athlete | None:
         return await self.session.get(Athlete, athlete_id)

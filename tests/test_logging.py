@@ -8,11 +8,12 @@ import time
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from bot.coach.logbook import GRAMMAR_EXAMPLES
 from bot.coach.planning import plan_for
 from db.engine import Database
+from db.logs import LogBatches, log_context, progress_lookups
 from db.models import Athlete, ExerciseStateRow, LogBatch, RunLog, SetLog
 from db.repositories import Athletes
 from plans.logparse import parse_log
@@ -403,3 +404,98 @@ async def test_not_onboarded_and_group_chats(bot: BotHarness) -> None:
     assert "/start" in reply
     sent = await bot.feed(updates.message(-1001, "/undo", user_id=33, chat_type="supergroup"))
     assert "private chat" in sent[0]["text"]
+
+
+async def test_a_set_log_is_one_transaction_of_a_few_statements(bot: BotHarness) -> None:
+    """The coach's checks and the log share one write transaction; states, plan changes,
+    the duplicate check and the progression lookups are read in one query, the writes are
+    batched: a plain log costs six statements on SQLite (with BEGIN IMMEDIATE), five on
+    PostgreSQL."""
+    await seed(bot, 40)
+    await bot.say(40, "squat 3x5 60kg")
+    statements: list[str] = []
+    commits: list[int] = []
+
+    def on_execute(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    def on_commit(_conn: Any) -> None:
+        commits.append(1)
+
+    engine = bot.db.write_engine.sync_engine
+    event.listen(engine, "before_cursor_execute", on_execute)
+    event.listen(engine, "commit", on_commit)
+    try:
+        (reply,) = await bot.say(40, "squat 3x5 60kg\nbench 3x8 40kg")
+    finally:
+        event.remove(engine, "before_cursor_execute", on_execute)
+        event.remove(engine, "commit", on_commit)
+    assert "Back squat 3×5 @ 60 kg" in reply and "Bench press 3×8 @ 40 kg" in reply
+    assert len(commits) == 1
+    assert len([s for s in statements if not s.startswith("BEGIN")]) == 5, statements
+    assert len(await sets(bot, 40)) == 9
+
+
+async def test_prefetched_progression_lookups_match_the_queries(bot: BotHarness) -> None:
+    """`LogContext.lookups` (rows fetched with the plan inputs) answers exactly what
+    `progress_lookups` asks the database, at the ±0.05 kg edges and for hard runs."""
+    athlete_id = await seed(bot, 41)
+    now = bot.clock.now()
+    day = dt.date(2026, 11, 23)
+    loads = [60.0, 60.04, 60.05, 60.06, 59.95, 59.9, None, 40.0]
+    async with bot.db.write() as session:
+        for n, load in enumerate(loads):
+            batch_id = await LogBatches(session).insert(
+                athlete_id,
+                source="chat",
+                source_key=f"k{n}",
+                chat_message_id=n,
+                text="",
+                performed_on=day,
+                states_before={},
+                now=now,
+            )
+            for exercise in ("back_squat", "pull_up"):
+                for reps in (n + 1, None, n):
+                    session.add(
+                        SetLog(
+                            athlete_id=athlete_id,
+                            batch_id=batch_id,
+                            performed_on=day,
+                            exercise=exercise,
+                            set_index=1,
+                            reps=reps,
+                            seconds=None if reps is not None else 30,
+                            load_kg=load,
+                            created_at=now,
+                        )
+                    )
+        for offset, kind in ((-3, "hard"), (-1, "easy"), (0, "long"), (2, "hard")):
+            session.add(
+                RunLog(
+                    athlete_id=athlete_id,
+                    batch_id=None,
+                    performed_on=day + dt.timedelta(days=offset),
+                    kind=kind,
+                    distance_km=10.0,
+                    created_at=now,
+                )
+            )
+    asked = [
+        (exercise, load)
+        for exercise in ("back_squat", "pull_up")
+        for load in (60.0, 60.05, 59.95, 60.1, 59.9, None, 40.0, 100.0)
+    ]
+    days = [day + dt.timedelta(days=k) for k in range(-5, 5)]
+    async with bot.db.read() as session:
+        expected = await progress_lookups(session, athlete_id, asked, days, before_batch=None)
+        context = await log_context(
+            session,
+            athlete_id,
+            exercises=["back_squat", "pull_up", "deadlift"],
+            days=days,
+        )
+    assert context.lookups(asked, days) == expected
+    assert context.lookups([("deadlift", 60.0)], [day]) == ([None], [True])
+    assert context.lookups([("bench_press", 60.0)], [day]) is None  # not fetched
+    assert context.lookups([], [days[0] - dt.timedelta(days=1)]) is None  # outside the window

@@ -14,7 +14,6 @@ finish it.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import html
 from dataclasses import dataclass, replace
@@ -26,17 +25,24 @@ from bot.clock import Clock
 from bot.coach.idempotency import mark_applied
 from bot.coach.planning import (
     Planned,
-    load_changes,
-    load_states,
     local_today,
     moves_of,
-    plan_for,
     profile_of,
-    state_from_row,
+    skipped_days,
 )
 from bot.coach.replies import Button, Reply, Who
 from db.engine import Database
-from db.logs import PENDING, ExerciseStates, LogBatches, RunLogs, SetLogs
+from db.logs import (
+    PENDING,
+    STATE_FIELDS,
+    ExerciseStates,
+    LogBatches,
+    LogContext,
+    RunLogs,
+    SetLogs,
+    log_context,
+    progress_lookups,
+)
 from db.models import Athlete, LogBatch, RunLog, SetLog
 from db.repositories import Athletes
 from plans import exercises
@@ -53,8 +59,10 @@ from plans.logparse import (
 )
 from plans.logparse import RunLog as RunEntry
 from plans.prescription import Prescription
+from plans.profile import Profile
 from plans.programs import LEVELS, PLYO_DOSE, day_label, plan_day
 from plans.progression import Progress, describe_target, next_state
+from plans.state import ExerciseState
 
 LB_TO_KG = 0.45359237
 MILE_KM = 1.609344
@@ -140,44 +148,68 @@ class _Outcome:
 
 
 class _Plans:
-    """The day plans one call needs, computed once (before any state changes).
+    """The day plans one call needs, computed once (before any state changes) from inputs
+    loaded once (`LogContext`: states, plan changes), without further queries.
 
     Once an athlete has a rep target the plan shows fixed reps ("3×9 @ 60 kg"); reading a
     log against it and progressing it needs the slot's rep range ("6-10"), which is what the
     plan prescribes without targets. `rx` gives the shown prescriptions with that range.
     """
 
-    def __init__(self, session: AsyncSession, athlete: Athlete) -> None:
-        self.session = session
+    def __init__(self, athlete: Athlete, context: LogContext) -> None:
         self.athlete = athlete
+        self.context = context
+        self.states = {ex: _state(ex, values) for ex, values in context.states.items()}
+        self._profile: Profile | None = None
         self._days: dict[dt.date, Planned | None] = {}
         self._rx: dict[dt.date, dict[str, Prescription]] = {}
 
-    async def get(self, day: dt.date) -> Planned | None:
+    @classmethod
+    async def load(
+        cls,
+        session: AsyncSession,
+        athlete: Athlete,
+        source_key: str | None = None,
+        expected: tuple[list[str], list[dt.date]] = ([], []),
+    ) -> _Plans:
+        """The athlete's plan inputs as stored now (and the batch under `source_key`, and
+        what progressing the `expected` exercises and days reads: see `_expected`)."""
+        exercises, days = expected
+        context = await log_context(session, athlete.id, source_key, exercises=exercises, days=days)
+        return cls(athlete, context)
+
+    def _plan(self, states: dict[str, ExerciseState], day: dt.date) -> Any:
+        if self._profile is None:
+            self._profile = profile_of(self.athlete)
+        return plan_day(
+            self._profile,
+            states,
+            day,
+            plan_start=self.athlete.plan_start or day,
+            moves=moves_of(self.context.changes),
+        )
+
+    def get(self, day: dt.date) -> Planned | None:
         """The plan of `day`; None before the plan started (nothing was prescribed then)."""
         if day not in self._days:
             start = self.athlete.plan_start
             planned = self.athlete.profile and (start is None or day >= start)
-            self._days[day] = await plan_for(self.session, self.athlete, day) if planned else None
+            self._days[day] = (
+                Planned(self._plan(self.states, day), day in skipped_days(self.context.changes))
+                if planned
+                else None
+            )
         return self._days[day]
 
-    async def rx(self, day: dt.date) -> dict[str, Prescription]:
+    def rx(self, day: dt.date) -> dict[str, Prescription]:
         if day in self._rx:
             return self._rx[day]
-        planned = await self.get(day)
+        planned = self.get(day)
         shown = () if planned is None else planned.plan.exercises
         ranges: dict[str, tuple[int | None, int | None]] = {}
         if any(p.reps_low is not None and p.reps_low == p.reps_high for p in shown):
-            states = await load_states(self.session, self.athlete.id)
-            untargeted = {k: replace(v, target_reps=None) for k, v in states.items()}
-            changes = await load_changes(self.session, self.athlete.id)
-            ranged = plan_day(
-                profile_of(self.athlete),
-                untargeted,
-                day,
-                plan_start=self.athlete.plan_start or day,
-                moves=moves_of(changes),
-            )
+            untargeted = {k: replace(v, target_reps=None) for k, v in self.states.items()}
+            ranged = self._plan(untargeted, day)
             ranges = {p.exercise: (p.reps_low, p.reps_high) for p in ranged.exercises}
         result: dict[str, Prescription] = {}
         for p in shown:
@@ -207,7 +239,14 @@ class Logbook:
                 return None
             if not mark_applied(athlete, who):
                 return []  # a re-delivered update, already applied
-            return await self._message(session, athlete, who.message_id, who.chat_id, text)
+            return await self.log_message(session, athlete, who, text)
+
+    async def log_message(
+        self, session: AsyncSession, athlete: Athlete, who: Who, text: str
+    ) -> list[Reply] | None:
+        """`handle_text` inside the caller's write transaction: `athlete` was loaded there
+        with its row locked and the update marked applied (`mark_applied`)."""
+        return await self._message(session, athlete, who.message_id, who.chat_id, text)
 
     async def log_prescription(self, who: Who, day: dt.date | None = None) -> list[Reply]:
         """The "✅ Done as prescribed" button for `day` (default: the athlete's today)."""
@@ -224,7 +263,9 @@ class Logbook:
             if day > today:
                 return [Reply(toast="That session is still ahead of you.")]
             offset = (day - today).days
-            parsed = await self._done(session, athlete, DoneCommand((), offset), today, None)
+            plans = await _Plans.load(session, athlete)
+            done = DoneCommand((), offset)
+            parsed = await self._done(session, athlete, done, today, None, plans)
             if isinstance(parsed, str):
                 return [Reply(parsed, toast="Not logged")]
             replies = await self._store(
@@ -234,6 +275,7 @@ class Logbook:
                 text="done",
                 key=f"done:{day.isoformat()}",
                 message_id=None,
+                plans=plans,
             )
             return [replace(replies[0], toast="Logged ✅"), *replies[1:]]
 
@@ -419,40 +461,66 @@ class Logbook:
         text: str,
     ) -> list[Reply] | None:
         key = _key(chat_id, message_id)
-        if key is not None:
-            existing = await LogBatches(session).by_key(athlete.id, key)
-            if existing is not None:
-                if existing.source == PENDING:
-                    waiting = _parsed_from_json(existing.states_before.get("pending") or {})
-                    index = waiting.first_question()
-                    if index is not None:
-                        return [_question(existing.id, waiting, index, athlete.units)]
-                return [Reply("✅ Already logged. /undo removes it.")]
-        parsed = await self._parse(session, athlete, text)
+        # One query for the plan inputs (used to read the log and to apply it) and the batch
+        # already stored under this message's key, if any.
+        plans = await _Plans.load(session, athlete, key, self._expected(athlete, text))
+        found = plans.context
+        if found.batch_id is not None:
+            if found.batch_source == PENDING:
+                existing = await LogBatches(session).get(athlete.id, found.batch_id)
+                assert existing is not None
+                waiting = _parsed_from_json(existing.states_before.get("pending") or {})
+                index = waiting.first_question()
+                if index is not None:
+                    return [_question(existing.id, waiting, index, athlete.units)]
+            return [Reply("✅ Already logged. /undo removes it.")]
+        parsed = await self._parse(session, athlete, text, plans=plans)
         if parsed is None:
             return None
         if isinstance(parsed, str):
             return [Reply(parsed)]
         return await self._store(
-            session, athlete, parsed, text=text, key=key, message_id=message_id
+            session, athlete, parsed, text=text, key=key, message_id=message_id, plans=plans
         )
 
-    async def _parse(
-        self, session: AsyncSession, athlete: Athlete, text: str, *, editing: LogBatch | None = None
-    ) -> _Parsed | str | None:
-        """The message as a log; a refusal (HTML) when it can't be stored; None when it isn't
-        a log at all (no numbers, no "done", no run)."""
+    def _expected(self, athlete: Athlete, text: str) -> tuple[list[str], list[dt.date]]:
+        """The exercises and days a message will likely log, read without the plan (which
+        isn't loaded yet), so the query that loads it can also fetch what progressing them
+        reads. Only a guess: `LogContext.lookups` checks it covers the log as read."""
         today = self._today(athlete)
         units = athlete.units if athlete.units in ("kg", "lb") else "kg"
-        plans = _Plans(session, athlete)
+        try:
+            entries = parse_log(text, units, today=today)
+        except LogParseError:
+            return [], []
+        lifts = [e for e in entries if not _is_mobility(e.exercise[:80])]
+        exercises = [e.exercise[:80] for e in lifts]
+        days = [today + dt.timedelta(days=e.day_offset) for e in lifts]
+        return exercises, days
+
+    async def _parse(
+        self,
+        session: AsyncSession,
+        athlete: Athlete,
+        text: str,
+        *,
+        editing: LogBatch | None = None,
+        plans: _Plans | None = None,
+    ) -> _Parsed | str | None:
+        """The message as a log; a refusal (HTML) when it can't be stored; None when it isn't
+        a log at all (no numbers, no "done", no run). `plans`: inputs loaded for this call."""
+        today = self._today(athlete)
+        units = athlete.units if athlete.units in ("kg", "lb") else "kg"
+        if plans is None:
+            plans = await _Plans.load(session, athlete)
         stage = "done"
         try:
-            done = parse_done(text, unit=units, today=today, prescription=await plans.rx(today))
+            done = parse_done(text, unit=units, today=today, prescription=plans.rx(today))
             if done is not None:
                 if done.day_offset:
                     day = today + dt.timedelta(days=done.day_offset)
                     done = (
-                        parse_done(text, unit=units, today=today, prescription=await plans.rx(day))
+                        parse_done(text, unit=units, today=today, prescription=plans.rx(day))
                         or done
                     )
                 return await self._done(session, athlete, done, today, editing, plans)
@@ -466,11 +534,11 @@ class Logbook:
                     else _Parsed("run", day, run=run)
                 )
             stage = "log"
-            entries = parse_log(text, units, today=today, prescription=await plans.rx(today))
+            entries = parse_log(text, units, today=today, prescription=plans.rx(today))
             offsets = {e.day_offset for e in entries}
             if len(offsets) == 1 and (offset := offsets.pop()) != 0:
                 day = today + dt.timedelta(days=offset)
-                entries = parse_log(text, units, today=today, prescription=await plans.rx(day))
+                entries = parse_log(text, units, today=today, prescription=plans.rx(day))
         except LogParseError as error:
             if stage == "log" and not any(ch.isdigit() for ch in text):
                 return None
@@ -493,7 +561,7 @@ class Logbook:
         label = "today" if day == today else day_label(day)
         if (today - day).days > MAX_DAYS_BACK:
             return _too_old()
-        planned = await (plans or _Plans(session, athlete)).get(day)
+        planned = (plans or await _Plans.load(session, athlete)).get(day)
         if planned is None or planned.plan.kind == "rest" or not planned.plan.exercises:
             return (
                 f"Nothing was planned for {label}, so there's nothing to mark done. "
@@ -520,8 +588,12 @@ class Logbook:
         message_id: int | None,
         batch: LogBatch | None = None,
         header: str = "✅ <b>Logged</b>",
+        plans: _Plans | None = None,
     ) -> list[Reply]:
-        """Store a parsed log (or park it as pending behind a question) and reply."""
+        """Store a parsed log (or park it as pending behind a question) and reply.
+
+        `plans`: the plan inputs loaded in this call, if no state changed since (a new
+        batch only; an edited one is applied to the states as restored)."""
         now = self.clock.now()
         batches = LogBatches(session)
         if parsed.first_question() is not None and batch is None:
@@ -538,20 +610,24 @@ class Logbook:
             index = parsed.first_question()
             assert index is not None
             return [_question(pending.id, parsed, index, athlete.units)]
-        if batch is None:
-            batch = await batches.add(
-                athlete.id,
-                source=parsed.source,
-                source_key=key,
-                chat_message_id=message_id,
-                text=text,
-                performed_on=parsed.day,
-                states_before={},
-                now=now,
-            )
-        else:
-            batch.source, batch.text, batch.performed_on = parsed.source, text[:4000], parsed.day
         if parsed.run is not None:
+            if batch is None:
+                batch = await batches.add(
+                    athlete.id,
+                    source=parsed.source,
+                    source_key=key,
+                    chat_message_id=message_id,
+                    text=text,
+                    performed_on=parsed.day,
+                    states_before={},
+                    now=now,
+                )
+            else:
+                batch.source, batch.text, batch.performed_on = (
+                    parsed.source,
+                    text[:4000],
+                    parsed.day,
+                )
             RunLogs(session).add(
                 RunLog(
                     athlete_id=athlete.id,
@@ -565,96 +641,158 @@ class Logbook:
             await session.flush()
             head = "✏️ <b>Corrected</b>: " if header.startswith("✏️") else "🏃 Logged: "
             return [Reply(head + _run_text(parsed.run, parsed.day, self._today(athlete), athlete))]
-        self._write_sets(session, athlete, batch, parsed, now)
-        await session.flush()
-        outcomes = await self._apply(session, athlete, batch)
+        groups = _groups(parsed)
+        if batch is None:
+            # A new batch comes after every stored one, so progression reads all stored sets
+            # and runs (`before_batch=None`) and is worked out before anything is written:
+            # the batch is inserted with its `states_before`, then its sets, then the states.
+            if plans is None:
+                plans = await _Plans.load(session, athlete)
+            outcomes, before, after = await self._progress(
+                session, athlete, groups, plans, before_batch=None
+            )
+            batch_id = await batches.insert(
+                athlete.id,
+                source=parsed.source,
+                source_key=key,
+                chat_message_id=message_id,
+                text=text,
+                performed_on=parsed.day,
+                states_before=before,
+                now=now,
+            )
+            await self._write_sets(session, athlete, batch_id, parsed, now)
+        else:
+            batch.source, batch.text, batch.performed_on = parsed.source, text[:4000], parsed.day
+            await self._write_sets(session, athlete, batch.id, parsed, now)
+            plans = await _Plans.load(session, athlete)
+            outcomes, before, after = await self._progress(
+                session, athlete, groups, plans, before_batch=batch.id
+            )
+            batch.states_before = before
+        await ExerciseStates(session).put_many(athlete.id, after, now)
         return [Reply(_confirmation(header, outcomes, self._today(athlete), athlete.units))]
 
-    def _write_sets(
+    async def _write_sets(
         self,
         session: AsyncSession,
         athlete: Athlete,
-        batch: LogBatch,
+        batch_id: int,
         parsed: _Parsed,
         now: dt.datetime,
     ) -> None:
-        logs = SetLogs(session)
+        """All sets of a parsed log in one insert."""
+        rows: list[dict[str, Any]] = []
         counters: dict[tuple[dt.date, str], int] = {}
         for line in parsed.lines:
             exercise = line.entry.exercise[:80]
             for number, s in enumerate(line.entry.sets):
                 index = counters.get((line.day, exercise), 0) + 1
                 counters[(line.day, exercise)] = index
-                logs.add(
-                    SetLog(
-                        athlete_id=athlete.id,
-                        batch_id=batch.id,
-                        performed_on=line.day,
-                        exercise=exercise,
-                        set_index=index,
-                        reps=s.reps,
-                        seconds=s.seconds,
-                        load_kg=s.load_kg,
-                        rpe=s.rpe,
-                        per_side=s.per_side,
-                        failed=s.failed,
-                        notes=line.entry.notes[:500] if number == 0 else "",
-                        created_at=now,
-                    )
+                rows.append(
+                    {
+                        "athlete_id": athlete.id,
+                        "batch_id": batch_id,
+                        "performed_on": line.day,
+                        "exercise": exercise,
+                        "set_index": index,
+                        "reps": s.reps,
+                        "seconds": s.seconds,
+                        "load_kg": s.load_kg,
+                        "rpe": s.rpe,
+                        "per_side": s.per_side,
+                        "failed": s.failed,
+                        "notes": line.entry.notes[:500] if number == 0 else "",
+                        "created_at": now,
+                    }
                 )
+        await SetLogs(session).add_many(rows)
 
     async def _apply(
         self, session: AsyncSession, athlete: Athlete, batch: LogBatch
     ) -> list[_Outcome]:
         """Progression for every exercise of a stored batch, from its stored sets; records the
         states it changed in `batch.states_before`."""
-        now = self.clock.now()
         rows = await SetLogs(session).of_batch(batch.id)
         groups: dict[tuple[dt.date, str], list[SetEntry]] = {}
         for set_row in rows:
             groups.setdefault((set_row.performed_on, set_row.exercise), []).append(
                 _entry_of(set_row)
             )
-        plans = _Plans(session, athlete)
-        for day, _exercise in groups:
-            await plans.rx(day)  # before any state changes: the plan as it was shown
+        plans = await _Plans.load(session, athlete)
+        outcomes, before, after = await self._progress(
+            session, athlete, groups, plans, before_batch=batch.id
+        )
+        await ExerciseStates(session).put_many(athlete.id, after, self.clock.now())
+        batch.states_before = before
+        return outcomes
+
+    async def _progress(
+        self,
+        session: AsyncSession,
+        athlete: Athlete,
+        groups: dict[tuple[dt.date, str], list[SetEntry]],
+        plans: _Plans,
+        *,
+        before_batch: int | None,
+    ) -> tuple[list[_Outcome], dict[str, Any], dict[str, dict[str, Any]]]:
+        """Progression for each (day, exercise) group, in order, from the states in `plans`
+        (as loaded: before this batch) and one query for the previous bests and hard runs
+        (stored before batch `before_batch`; None: all stored).
+
+        Returns the outcomes, the states before (`ExerciseStates.values`, None: no row) and
+        the new states to store, by exercise."""
         level = LEVELS[profile_of(athlete).strength_experience] if athlete.profile else "beginner"
         plyo_cap = PLYO_DOSE[level][1]
-        states = ExerciseStates(session)
+        lifts = [
+            (day, exercise, sets)
+            for (day, exercise), sets in groups.items()
+            if not _is_mobility(exercise)
+        ]
+        best_at: list[tuple[str, float | None]] = []
+        for _day, exercise, sets in lifts:
+            loads = [s.load_kg for s in sets if s.load_kg is not None and s.reps is not None]
+            best_at.append((exercise, max(loads) if loads else None))
+        days = list(dict.fromkeys(day for day, _exercise, _sets in lifts))
+        found = plans.context.lookups(best_at, days) if before_batch is None else None
+        if found is None:
+            found = await progress_lookups(
+                session, athlete.id, best_at, days, before_batch=before_batch
+            )
+        bests, hard = found
+        hard_on = dict(zip(days, hard, strict=True))
+        current: dict[str, dict[str, Any] | None] = dict(plans.context.states)
         before: dict[str, Any] = {}
+        after: dict[str, dict[str, Any]] = {}
         outcomes: list[_Outcome] = []
+        lift = 0
         for (day, exercise), sets in groups.items():
-            planned = await plans.get(day)
-            rx = (await plans.rx(day)).get(exercise)
-            known = exercises.LIBRARY.get(exercise)
-            if known is not None and known.pattern == "mobility":
+            rx = plans.rx(day).get(exercise)
+            if _is_mobility(exercise):
                 outcomes.append(_Outcome(day, exercise, tuple(sets), rx, None))
                 continue
-            row = await states.get(athlete.id, exercise)
-            before.setdefault(exercise, ExerciseStates.values(row))
+            best = bests[lift]
+            lift += 1
+            values = current.get(exercise)
+            before.setdefault(exercise, values)
+            planned = plans.get(day)
             phase = planned.plan.phase if planned is not None else None
             deload = phase is not None and (phase.deload or phase.name in DELOAD_PHASES)
-            hard_run = await RunLogs(session).hard_before(athlete.id, day, before_batch=batch.id)
-            loads = [s.load_kg for s in sets if s.load_kg is not None and s.reps is not None]
-            best = await SetLogs(session).best_reps_at(
-                athlete.id, exercise, max(loads) if loads else None, before_batch=batch.id
-            )
             progress = next_state(
-                state_from_row(row) if row is not None else None,
+                _state(exercise, values) if values is not None else None,
                 exercise,
                 sets,
                 rx,
                 deload_or_taper=deload,
-                after_hard_run=hard_run is not None,
+                after_hard_run=hard_on[day],
                 units=athlete.units,
                 increment_kg=_increment(athlete, exercise),
                 plyo_cap=plyo_cap,
                 previous_best_reps_at_load=best,
             )
-            await states.put(athlete.id, exercise, dataclasses.asdict(progress.state), now)
+            current[exercise] = after[exercise] = _stored_values(progress.state)
             outcomes.append(_Outcome(day, exercise, tuple(sets), rx, progress))
-        batch.states_before = before
-        return outcomes
+        return outcomes, before, after
 
     async def _summary(self, session: AsyncSession, athlete: Athlete, batch: LogBatch) -> str:
         """What a batch held, in a few words (for /undo)."""
@@ -717,6 +855,53 @@ def _increment(athlete: Athlete, exercise: str) -> float | None:
             if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
                 return float(value)
     return None
+
+
+def _is_mobility(exercise: str) -> bool:
+    known = exercises.LIBRARY.get(exercise)
+    return known is not None and known.pattern == "mobility"
+
+
+def _state(exercise: str, values: dict[str, Any]) -> ExerciseState:
+    """A stored state (`ExerciseStates.values`) as the plans read it (`state_from_row`)."""
+    return ExerciseState(exercise=exercise, **{name: values[name] for name in STATE_FIELDS})
+
+
+def _stored_values(state: ExerciseState) -> dict[str, Any]:
+    """A state's values as `ExerciseStates.put` stores them and a later read returns them."""
+
+    def real(value: float | None) -> float | None:
+        return None if value is None else float(value)
+
+    return {
+        "working_load_kg": real(state.working_load_kg),
+        "target_reps": None if state.target_reps is None else int(state.target_reps),
+        "e1rm_kg": real(state.e1rm_kg),
+        "failures": int(state.failures or 0),
+        "sessions": int(state.sessions or 0),
+        "best_e1rm_kg": real(state.best_e1rm_kg),
+    }
+
+
+def _stored(s: SetEntry) -> SetEntry:
+    """A parsed set as storing and reading it back gives it (SetLog column types)."""
+    return SetEntry(
+        reps=None if s.reps is None else int(s.reps),
+        seconds=None if s.seconds is None else int(s.seconds),
+        load_kg=None if s.load_kg is None else float(s.load_kg),
+        rpe=None if s.rpe is None else float(s.rpe),
+        per_side=bool(s.per_side),
+        failed=bool(s.failed),
+    )
+
+
+def _groups(parsed: _Parsed) -> dict[tuple[dt.date, str], list[SetEntry]]:
+    """The sets of a parsed log by (day, exercise), as `_apply` groups the stored rows."""
+    groups: dict[tuple[dt.date, str], list[SetEntry]] = {}
+    for line in parsed.lines:
+        key = (line.day, line.entry.exercise[:80])
+        groups.setdefault(key, []).extend(_stored(s) for s in line.entry.sets)
+    return groups
 
 
 def _entry_of(row: SetLog) -> SetEntry:

@@ -120,25 +120,23 @@ class Coach:
     async def text(self, who: Who, text: str) -> list[Reply]:
         if not who.is_private:
             return []
-        log_for: int | None = None
         async with self.db.write() as session:
-            athlete, conversation = await self._load(session, who)
-            if athlete is not None and conversation is None and athlete.onboarded_at is not None:
-                # A possible workout log: the logbook applies it (and marks the update) in a
-                # transaction of its own, opened once this one has closed.
-                log_for = athlete.id
-            elif athlete is not None and not self._fresh(athlete, who):
-                return []  # a re-delivered update, already applied
+            athlete, conversation, fresh = await self._load_fresh(session, who)
             if athlete is None:
                 return [Reply("Hi! Send /start to set up your strength plan.")]
+            if not fresh:
+                return []  # a re-delivered update, already applied
             if conversation is not None:
                 if conversation.answers.get("_paused"):
                     return [Reply("Setup is paused. Send /start to continue where you left off.")]
                 return await self._answer(session, athlete, conversation, who, text, button=False)
-        if log_for is not None:
-            logged = await self.logbook.handle_text(who, log_for, text)
-            if logged is not None:
-                return logged
+            if athlete.onboarded_at is not None:
+                # A possible workout log: the logbook applies it in this same transaction
+                # (the athlete row locked, the update marked), so the duplicate checks and
+                # the log commit together.
+                logged = await self.logbook.log_message(session, athlete, who, text)
+                if logged is not None:
+                    return logged
         return [Reply(not_a_log_hint())]
 
     async def non_text(self, who: Who, kind: str) -> list[Reply]:
@@ -445,10 +443,22 @@ class Coach:
         return mark_applied(athlete, who)
 
     async def _load(self, session: Any, who: Who) -> tuple[Athlete | None, Conversation | None]:
-        athlete = await Athletes(session).by_user(who.platform, who.user_id, for_update=True)
-        if athlete is None:
-            return None, None
-        return athlete, await Conversations(session).get(athlete.id)
+        """The athlete (row locked) and its conversation, in one query."""
+        return await Athletes(session).with_conversation(who.platform, who.user_id, for_update=True)
+
+    async def _load_fresh(
+        self, session: Any, who: Who
+    ) -> tuple[Athlete | None, Conversation | None, bool]:
+        """`_load` then `_fresh`: for a new update (the usual case) one UPDATE .. RETURNING
+        marks it and loads the athlete, and the conversation is read only if there is one."""
+        if who.update_id is not None:
+            found = await Athletes(session).mark_update(who.platform, who.user_id, who.update_id)
+            if found is not None:
+                marked, talking = found
+                conversation = await Conversations(session).get(marked.id) if talking else None
+                return marked, conversation, True
+        athlete, conversation = await self._load(session, who)
+        return athlete, conversation, athlete is not None and self._fresh(athlete, who)
 
     def _ctx(self, answers: dict[str, Any], who: Who, now: dt.datetime) -> ob.Ctx:
         return ob.Ctx(answers=answers, who=who, today=now.date(), now=now)
