@@ -182,3 +182,41 @@ async def test_kicked_marks_blocked_and_start_resumes(bot: BotHarness) -> None:
 async def test_today_before_setup(bot: BotHarness) -> None:
     (reply,) = await bot.say(901, "/today")
     assert "/start" in reply
+
+
+async def test_settings_mobility_switch_and_load_steps(bot: BotHarness) -> None:
+    athlete_id = await seed(bot)
+    await bot.say(900, "/settings")
+    assert "set:mobility" in bot.last_buttons(900) and "set:inc" in bot.last_buttons(900)
+    replies = await bot.press(900, "set:mobility")
+    assert "off" in replies[0]
+    replies = await bot.press(900, "set:inc")
+    assert bot.last_buttons(900) == ["set:inc:auto", "set:inc:1", "set:inc:2.5", "set:inc:5"]
+    replies = await bot.press(900, "set:inc:5")
+    assert "5 kg" in replies[0]
+    async with bot.db.read() as session:
+        athlete = await session.get(Athlete, athlete_id)
+        assert athlete is not None and athlete.profile is not None
+        assert athlete.profile["mobility_enabled"] is False
+        assert athlete.preferences["increments"] == 5.0
+    await bot.press(900, "set:time")
+    await bot.say(900, "08:00")  # editing another answer keeps the switch
+    async with bot.db.read() as session:
+        athlete = await session.get(Athlete, athlete_id)
+        assert athlete is not None and athlete.profile is not None
+        assert athlete.profile["mobility_enabled"] is False
+
+
+async def test_no_message_on_rest_days_when_mobility_is_off(bot: BotHarness) -> None:
+    from tests.test_delivery import RecordingSender
+
+    await seed(bot, mobility_enabled=False)
+    delivery = bot.application.bot_data["coach"].delivery
+    sender = RecordingSender()
+    for day in range(23, 30):  # Mon 23 .. Sun 29 Nov: strength on Wed and Fri
+        bot.clock.at = dt.datetime(2026, 11, day, 6, 0, 5, tzinfo=dt.UTC)
+        await delivery.tick(sender)
+    sessions = [r.text for r in sender.to(900) if r.text.startswith("<b>Session")]
+    others = [r.text for r in sender.to(900) if not r.text.startswith("<b>Session")]
+    assert len(sessions) == 2  # Wednesday and Friday
+    assert len(others) == 1 and "tonnage" in others[0].lower()  # only Sunday's summary

@@ -129,13 +129,19 @@ def compose_daily(
     due: dt.datetime,
     *,
     late: bool = False,
-) -> Reply:
-    """The daily message from already-loaded state: pure, no queries."""
+) -> Reply | None:
+    """The daily message from already-loaded state: pure, no queries. None when there is
+    nothing to say: an ordinary rest day for an athlete who switched mobility days off."""
+    planned = plan_from(athlete, states, changes, day)
+    if planned.plan.kind == "rest" and not (athlete.profile or {}).get("mobility_enabled", True):
+        race = (athlete.profile or {}).get("race") or {}
+        race_day = dt.date.fromisoformat(race["date"]) if race.get("date") else None
+        if race_day is None or not 0 <= (race_day - day).days <= 1:
+            return None
     note = None
     if late:
         local = due.astimezone(tzinfo_for(athlete.timezone))
         note = f"Sent late: I was offline at {format_minute(local.hour * 60 + local.minute)}."
-    planned = plan_from(athlete, states, changes, day)
     return day_message(planned.plan, athlete.units, skipped=planned.skipped, late_note=note)
 
 
@@ -342,6 +348,7 @@ class DeliveryService:
                     continue
                 try:
                     late = now - claim.due > LATE_AFTER
+                    reply: Reply | None
                     if claim.kind == WEEKLY and self.weekly is not None:
                         reply = Reply(await self.weekly(session, athlete, claim.day))
                     else:
@@ -356,6 +363,9 @@ class DeliveryService:
                 except Exception as exc:  # one athlete's bad data never stops the others
                     log.exception("composing delivery %s failed", claim.delivery_id)
                     prepared.append(Prepared(claim, "error", error=str(exc)))
+                    continue
+                if reply is None:
+                    prepared.append(Prepared(claim, "skipped"))
                     continue
                 prepared.append(Prepared(claim, "send", athlete.chat_id, reply))
         return prepared

@@ -7,6 +7,7 @@ any bot process (or replica) can answer the next message.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html
 import logging
@@ -348,6 +349,10 @@ class Coach:
             k: v for k, v in answers.items() if not k.startswith("_") and not k.endswith("_draft")
         }
         profile = ob.profile_from_answers(clean)
+        if athlete.profile is not None:  # kept across edits of other answers
+            profile = dataclasses.replace(
+                profile, mobility_enabled=bool(athlete.profile.get("mobility_enabled", True))
+            )
         athlete.answers = clean
         athlete.profile = {**profile.to_dict(), "known_loads": clean.get("known_loads", [])}
         athlete.timezone = clean["timezone"]
@@ -380,6 +385,11 @@ class Coach:
 
     def _settings_menu(self, athlete: Athlete) -> Reply:
         rows = [(label, f"set:{group}") for group, label in ob.GROUP_LABELS.items()]
+        mobility = (athlete.profile or {}).get("mobility_enabled", True)
+        rows += [
+            ("🧘 Mobility days: " + ("on" if mobility else "off"), "set:mobility"),
+            ("📏 Load steps", "set:inc"),
+        ]
         answers = athlete.answers or {}
         zone = html.escape(label_for(athlete.timezone))
         return Reply(
@@ -395,6 +405,15 @@ class Coach:
     async def _settings_pick(
         self, session: Any, athlete: Athlete, who: Who, group: str
     ) -> list[Reply]:
+        if group == "mobility" and athlete.profile is not None:
+            enabled = not athlete.profile.get("mobility_enabled", True)
+            athlete.profile = {**athlete.profile, "mobility_enabled": enabled}
+            athlete.updated_at = self.clock.now()
+            if enabled:
+                return [Reply("🧘 Mobility days are on: a short routine on days without lifting.")]
+            return [Reply("🧘 Mobility days are off: I'll only message you on strength days.")]
+        if group == "inc" or group.startswith("inc:"):
+            return [self._increments(athlete, group.removeprefix("inc").lstrip(":"))]
         if group not in ob.GROUPS or athlete.profile is None:
             return [Reply(toast="That button has expired.")]
         now = self.clock.now()
@@ -411,6 +430,38 @@ class Coach:
             athlete.id, flow="settings", step=step, answers=answers, history=[], now=now
         )
         return [ob.ask(step, self._ctx(answers, who, now))]
+
+    def _increments(self, athlete: Athlete, choice: str) -> Reply:
+        """How much the coach adds when a lift moves up (plates at home may be coarser)."""
+        lb = athlete.units == "lb"
+        options = (2.5, 5.0, 10.0) if lb else (1.0, 2.5, 5.0)
+        unit = "lb" if lb else "kg"
+        if not choice:
+            rows = [("Coach's choice", "set:inc:auto")] + [
+                (f"{step:g} {unit}", f"set:inc:{step:g}") for step in options
+            ]
+            return Reply(
+                "<b>Load steps</b> — how much should a lift go up when you earn it? "
+                "Coach's choice is 2.5 kg (5 lb) for legs and 1.25 kg (2.5 lb) for upper body, "
+                "dumbbells to the next size.",
+                keyboard(rows),
+            )
+        preferences = dict(athlete.preferences or {})
+        if choice == "auto":
+            preferences.pop("increments", None)
+            text = "📏 Load steps: coach's choice."
+        else:
+            try:
+                step = float(choice)
+            except ValueError:
+                return Reply(toast="That button has expired.")
+            if step not in options:
+                return Reply(toast="That button has expired.")
+            preferences["increments"] = round(step * 0.45359237, 3) if lb else step
+            text = f"📏 Load steps: {step:g} {unit} from your next progression."
+        athlete.preferences = preferences
+        athlete.updated_at = self.clock.now()
+        return Reply(text)
 
     async def _apply_settings(
         self, session: Any, athlete: Athlete, answers: dict[str, Any]
