@@ -97,7 +97,9 @@ async def startup(application: Application) -> None:  # type: ignore[type-arg]
     application.bot_data["delivery_bot"] = await _delivery_bot(application, settings)
     # Athletes missing their scheduled rows get them in the background, so a large database
     # never delays answering messages.
-    application.create_task(_repair(coach), name="delivery-repair")
+    application.bot_data["repair_task"] = application.create_task(
+        _repair(coach), name="delivery-repair"
+    )
     if application.job_queue is not None:
         # The database says what is due; this job only wakes the sender up.
         application.job_queue.run_repeating(

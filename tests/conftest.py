@@ -178,6 +178,7 @@ async def bot(
     application = build_application(settings, clock=clock)
     await application.initialize()
     await startup(application)
+    await application.bot_data["repair_task"]  # tests start from a settled schedule
     try:
         yield BotHarness(application, api, clock)
     finally:

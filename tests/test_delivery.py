@@ -338,3 +338,24 @@ async def test_two_senders_on_postgresql_deliver_each_once(database: Database) -
     chats = [chat for chat, _, _ in sender.sent]
     assert sorted(chats) == list(range(1, 201))  # every athlete exactly once
     assert first.sent > 0 and second.sent > 0  # and both processes took a share
+
+
+@pytest.mark.postgresql
+async def test_concurrent_scheduling_never_fails(database: Database) -> None:
+    """Two replicas' start-up repairs and an athlete's own rescheduling, all at once."""
+    if database.is_sqlite:
+        pytest.skip("SQLite serialises writers; the race needs PostgreSQL")
+    clock = FixedClock(dt.datetime(2026, 11, 23, 5, 0, tzinfo=UTC))
+    ids = [await make_athlete(database, user, now=clock.now()) for user in range(1, 31)]
+    one, two = service(database, clock, owner="one"), service(database, clock, owner="two")
+
+    async def reschedule(athlete_id: int) -> None:
+        async with database.write() as session:
+            athlete = await session.get(Athlete, athlete_id)
+            assert athlete is not None
+            await one.schedule(session, athlete)
+
+    await asyncio.gather(one.repair(), two.repair(), *(reschedule(i) for i in ids))
+    async with database.read() as session:
+        rows = (await session.execute(select(Delivery).where(Delivery.status == "pending"))).all()
+    assert len(rows) == 30

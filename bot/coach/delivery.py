@@ -216,18 +216,20 @@ class DeliveryService:
     ) -> None:
         from sqlalchemy import select
 
-        existing = (
-            await session.execute(
-                select(Delivery).where(
-                    Delivery.athlete_id == athlete.id,
-                    Delivery.kind == kind,
-                    Delivery.local_date == day,
-                )
-            )
-        ).scalar_one_or_none()
+        find = select(Delivery).where(
+            Delivery.athlete_id == athlete.id, Delivery.kind == kind, Delivery.local_date == day
+        )
+        existing = (await session.execute(find)).scalar_one_or_none()
         if existing is None:
-            await Deliveries(session).add(athlete.id, kind, day, due)
-        else:  # a cancelled slot for the same day comes back
+            try:
+                # A savepoint: another transaction (a second replica, the start-up repair)
+                # may create the same row first; then we take that one instead of failing.
+                async with session.begin_nested():
+                    await Deliveries(session).add(athlete.id, kind, day, due)
+                return
+            except IntegrityError:
+                existing = (await session.execute(find)).scalar_one()
+        if existing.status in ("cancelled", "pending"):  # a cancelled slot comes back
             existing.status, existing.due_at, existing.lease_until = "pending", due, None
             existing.lease_owner, existing.error = None, None
 
