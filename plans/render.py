@@ -15,7 +15,6 @@ from plans.profile import WEEKDAY_LABELS
 from plans.programs import MONTH_LABELS, DayPlan, day_label
 
 MAX_MESSAGE_CHARS = 1500
-KG_TO_LB = 2.20462
 _LOADABLE_PATTERNS = frozenset({"squat", "hinge", "single_leg", "push", "pull"})
 _EMOJI = {"strength": "💪", "mobility": "🧘", "rest": "😴"}
 

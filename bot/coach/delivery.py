@@ -20,6 +20,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.clock import Clock
@@ -214,8 +215,6 @@ class DeliveryService:
     async def _open_slot(
         self, session: Any, athlete: Athlete, kind: str, day: dt.date, due: dt.datetime
     ) -> None:
-        from sqlalchemy import select
-
         find = select(Delivery).where(
             Delivery.athlete_id == athlete.id, Delivery.kind == kind, Delivery.local_date == day
         )
@@ -507,8 +506,6 @@ class DeliveryService:
 
     async def next_due(self) -> dt.datetime | None:
         """When the next open row is due (the local chat's clock jump uses it)."""
-        from sqlalchemy import func, select
-
         async with self.db.read() as session:
             value = (
                 await session.execute(

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -598,8 +597,6 @@ def next_step(step: str, answers: dict[str, Any]) -> str:
     following = sequence[min(index, len(sequence) - 1)]
     if following == "race_distance" and not answers.get("race_date"):
         return next_step("race_distance", answers)
-    if following == "strength_days" and "strength_days_draft" not in answers:
-        pass
     return following
 
 
@@ -640,5 +637,3 @@ def hint_for(step: str) -> str:
     }
     return f"We're in the middle of setting up — {examples.get(step, 'answer the question above')}."
 
-
-Handler = Callable[[str, str, Ctx], Outcome]
