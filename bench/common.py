@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import os
-import signal
 import sqlite3
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -26,6 +23,7 @@ from db.models import Athlete, Delivery
 from plans.schedule import local_due
 from tests.factories import PROFILE
 from tests.fakebotapi import FakeBotApi
+from tests.harness import Spawned, fake_api_env
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456:BENCH-token-for-the-fake-bot-api-server"
@@ -130,26 +128,18 @@ def copy_sqlite(source: Path, target: Path) -> None:
         src.backup(dst)
 
 
-class Process:
+class Process(Spawned):
     """A bot (RunStrong or the echo baseline) as a real process against the fake server."""
 
     def __init__(
         self, api: FakeBotApi, argv: list[str], log_path: Path, **env: str
     ) -> None:
+        super().__init__(log_path)
         self.api = api
         self.argv = argv
-        self.log_path = log_path
-        self.env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK_"))},
-            "TELEGRAM_BOT_TOKEN": api.token,
-            "TELEGRAM_BASE_URL": api.root_url,
-            "LOG_LEVEL": "WARNING",
-            "POLL_TIMEOUT": "1",
-            "PYTHONUNBUFFERED": "1",
-            "PYTHONPATH": str(ROOT),
-            **env,
-        }
-        self.process: subprocess.Popen[bytes] | None = None
+        self.env = fake_api_env(
+            api, LOG_LEVEL="WARNING", POLL_TIMEOUT="1", PYTHONPATH=str(ROOT), **env
+        )
         self.spawned_at = 0.0  # time.monotonic(), comparable with Call.timestamp
 
     @property
@@ -160,11 +150,9 @@ class Process:
     async def start(self, wait_s: float = 60.0) -> Process:
         """Spawn and wait until it polls (or, in webhook mode, has set its webhook)."""
         mark = len(self.api.calls)
-        self._log = self.log_path.open("ab")
         self.spawned_at = time.monotonic()
-        self.process = subprocess.Popen(  # noqa: ASYNC220 - starting, not waiting
-            self.argv, cwd=ROOT, env=self.env, stdout=self._log, stderr=subprocess.STDOUT
-        )
+        self.spawn(self.argv, cwd=ROOT, env=self.env)
+        assert self.process is not None
         deadline = time.monotonic() + wait_s
         while True:
             try:
@@ -197,26 +185,7 @@ class Process:
         return None
 
     def log(self) -> str:
-        return self.log_path.read_text(errors="replace")[-4000:] if self.log_path.exists() else ""
-
-    def kill(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait(10)
-
-    async def stop(self) -> None:
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            for _ in range(300):
-                if self.process.poll() is not None:
-                    break
-                await asyncio.sleep(0.05)
-            else:
-                self.process.kill()
-        self.process.wait(10)
-        self._log.close()
+        return super().log()[-4000:]
 
 
 def runstrong(api: FakeBotApi, database_url: str, log_path: Path, **env: str) -> Process:

@@ -8,10 +8,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
-import os
-import signal
 import socket
-import subprocess
 import sys
 import time
 from collections import Counter
@@ -29,7 +26,7 @@ from tests import updates
 from tests.conftest import TempDatabase
 from tests.factories import PROFILE
 from tests.fakebotapi import Call, FakeBotApi
-from tests.harness import ROOT
+from tests.harness import ROOT, Spawned, fake_api_env
 
 pytestmark = pytest.mark.postgresql
 
@@ -48,36 +45,28 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-class Replica:
+class Replica(Spawned):
     """`python -m bot` in webhook mode, listening on its own port."""
 
     def __init__(self, api: FakeBotApi, database_url: str, tmp_path: Path, name: str) -> None:
+        super().__init__(tmp_path / f"replica-{name}.log")
         self.api = api
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/telegram"
-        self.log_path = tmp_path / f"replica-{name}.log"
-        self.env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK_"))},
-            "TELEGRAM_BOT_TOKEN": api.token,
-            "TELEGRAM_BASE_URL": api.root_url,
-            "DATABASE_URL": database_url,
-            "WEBHOOK_URL": self.url,
-            "WEBHOOK_LISTEN": "127.0.0.1",
-            "WEBHOOK_PORT": str(self.port),
-            "WEBHOOK_SECRET": SECRET,
-            "DELIVERY_LEASE_SECONDS": str(LEASE_S),
-            "SEND_RATE_PER_SECOND": str(RATE_PER_REPLICA),
-            "LOG_LEVEL": "INFO",
-            "PYTHONUNBUFFERED": "1",
-        }
-        self.process: subprocess.Popen[bytes] | None = None
+        self.env = fake_api_env(
+            api,
+            DATABASE_URL=database_url,
+            WEBHOOK_URL=self.url,
+            WEBHOOK_LISTEN="127.0.0.1",
+            WEBHOOK_PORT=str(self.port),
+            WEBHOOK_SECRET=SECRET,
+            DELIVERY_LEASE_SECONDS=str(LEASE_S),
+            SEND_RATE_PER_SECOND=str(RATE_PER_REPLICA),
+            LOG_LEVEL="INFO",
+        )
 
-    def spawn(self) -> None:
-        self._log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot"], cwd=ROOT, env=self.env, stdout=self._log,
-            stderr=subprocess.STDOUT,
-        )  # fmt: skip
+    def start(self) -> None:
+        self.spawn([sys.executable, "-m", "bot"], cwd=ROOT, env=self.env)
 
     async def ready(self, wait_s: float = 30.0) -> None:
         """Start-up is done (it set its webhook) and its server accepts connections."""
@@ -100,32 +89,10 @@ class Replica:
         except TimeoutError:
             raise RuntimeError(f"replica not ready:\n{self.log()}") from None
 
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")[-3000:]
-
     async def post(self, session: ClientSession, update: dict[str, Any]) -> None:
         headers = {"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": SECRET}
         async with session.post(self.url, data=json.dumps(update), headers=headers) as resp:
             assert resp.status == 200, (resp.status, await resp.text())
-
-    def kill(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait(10)
-
-    async def stop(self) -> None:
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            for _ in range(200):
-                if self.process.poll() is not None:
-                    break
-                await asyncio.sleep(0.05)
-            else:
-                self.process.kill()
-        self.process.wait(10)
-        self._log.close()
 
 
 def _sent_to(call: Call, chat: int) -> bool:
@@ -190,8 +157,8 @@ async def test_two_replicas_share_the_work_and_survive_a_sigkill(
     b = Replica(api, temp_db.url, tmp_path, "b")
     replicas = [a, b]
     try:
-        a.spawn()
-        b.spawn()
+        a.start()
+        b.start()
         await asyncio.gather(a.ready(), b.ready())
         async with ClientSession() as http:
             # One onboarding, its answers alternating between the replicas.
