@@ -19,22 +19,14 @@ from db.repositories import Athletes
 from plans.logparse import parse_log
 from tests import updates
 from tests.conftest import BotHarness
+from tests.factories import PROFILE as FACTORY_PROFILE
 from tests.test_onboarding import onboard_by_buttons
 
 # What onboard_by_buttons stores: strength on Wed (A: back squat 3×6-10 as the main lift)
 # and Fri; Mon 23 Nov 2026 (the fixture clock, 07:00 in Berlin) is a mobility day.
 PROFILE: dict[str, Any] = {
+    **FACTORY_PROFILE,
     "running_days": ["mon", "tue", "wed", "thu", "sun"],
-    "long_run_day": "sun",
-    "hard_days": ["tue"],
-    "race": None,
-    "strength_experience": "some",
-    "equipment": "gym",
-    "sessions_per_week": 2,
-    "session_minutes": 30,
-    "strength_days": ["wed", "fri"],
-    "units": "kg",
-    "mobility_enabled": True,
     "known_loads": [],
 }
 WEDNESDAY = dt.datetime(2026, 11, 25, 6, 0, tzinfo=dt.UTC)

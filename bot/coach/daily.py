@@ -45,6 +45,16 @@ class Daily:
             return None
         return athlete
 
+    async def _claim(self, session: Any, who: Who) -> Athlete | list[Reply]:
+        """The athlete's row, locked for a change, or what to answer instead: the set-up
+        hint, or nothing for an update that was already applied."""
+        athlete = await self._athlete(session, who, lock=True)
+        if athlete is None:
+            return [NOT_SET_UP]
+        if not self.coach._fresh(athlete, who):
+            return []
+        return athlete
+
     async def today(self, who: Who) -> list[Reply]:
         now = self.coach.clock.now()
         async with self.db.read() as session:
@@ -78,11 +88,9 @@ class Daily:
             days = int(args[0])
         now = self.coach.clock.now()
         async with self.db.write() as session:
-            athlete = await self._athlete(session, who, lock=True)
-            if athlete is None:
-                return [NOT_SET_UP]
-            if not self.coach._fresh(athlete, who):
-                return []
+            athlete = await self._claim(session, who)
+            if not isinstance(athlete, Athlete):
+                return athlete
             if days is None:
                 athlete.status, athlete.paused_until = "paused", None
                 text = "⏸ Paused. No daily messages until you send /resume."
@@ -98,11 +106,9 @@ class Daily:
     async def resume(self, who: Who) -> list[Reply]:
         now = self.coach.clock.now()
         async with self.db.write() as session:
-            athlete = await self._athlete(session, who, lock=True)
-            if athlete is None:
-                return [NOT_SET_UP]
-            if not self.coach._fresh(athlete, who):
-                return []
+            athlete = await self._claim(session, who)
+            if not isinstance(athlete, Athlete):
+                return athlete
             athlete.status, athlete.paused_until, athlete.updated_at = "active", None, now
             due = await self.coach.delivery.schedule(session, athlete)
             when = self._when(athlete, due, now)
@@ -143,11 +149,9 @@ class Daily:
             return [Reply(toast="That button has expired.")]
         now = self.coach.clock.now()
         async with self.db.write() as session:
-            athlete = await self._athlete(session, who, lock=True)
-            if athlete is None:
-                return [NOT_SET_UP]
-            if not self.coach._fresh(athlete, who):
-                return []
+            athlete = await self._claim(session, who)
+            if not isinstance(athlete, Athlete):
+                return athlete
             existing = await session.get(PlanChange, (athlete.id, day))
             if existing is not None:
                 verb = "skipped" if existing.action == "skip" else "moved"
