@@ -256,6 +256,8 @@ async def test_start_when_onboarded_offers_choices_and_settings_edit(bot: BotHar
     replies = await bot.say(800, "/start")
     assert "Welcome back" in replies[0]
     assert bot.last_buttons(800) == ["st:today", "st:settings", "st:restart"]
+    (today,) = await bot.press(800, "st:today")
+    assert "Mon 23 Nov" in today  # the workout itself, not a pointer to /today
     replies = await bot.say(800, "/settings")
     assert "Settings" in replies[0]
     replies = await bot.press(800, "set:time")

@@ -156,6 +156,8 @@ class Coach:
 
     async def button(self, who: Who, data: str) -> list[Reply]:
         prefix, _, rest = data.partition(":")
+        if data == "st:today":  # the start menu's "Today's workout": the same as /today
+            return await self.daily.today(who)
         if prefix == "dl":  # opens its own transactions (logging "Done" needs one of its own)
             return await self.daily.button(who, rest)
         if prefix == "lg":  # answers to a pending log; the logbook opens its own transaction
@@ -379,8 +381,6 @@ class Coach:
             return await self._begin(session, athlete, who, greet=False)
         if choice == "restart-no":
             return [Reply("OK, everything stays as it is.")]
-        if choice == "today":
-            return [Reply("Send /today for today's workout.")]
         return [Reply(toast="That button has expired.")]
 
     def _settings_menu(self, athlete: Athlete) -> Reply:
