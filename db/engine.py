@@ -22,6 +22,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from db import sqlite_inline
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
@@ -31,7 +33,8 @@ def _ensure_sqlite_dir(url: str) -> None:
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
 
 
-def _sqlite_engine(url: str, *, immediate: bool) -> AsyncEngine:
+def _sqlite_reader(url: str) -> AsyncEngine:
+    """Readers through aiosqlite: a long read (an export, a chart) runs on its own thread."""
     engine = create_async_engine(
         url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, pool_size=5, max_overflow=5
     )
@@ -41,15 +44,34 @@ def _sqlite_engine(url: str, *, immediate: bool) -> AsyncEngine:
         # Let SQLAlchemy, not the driver, decide when transactions begin.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        for pragma in (*sqlite_inline.PRAGMAS, f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}"):
+            cursor.execute(pragma)
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        connection.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+def _sqlite_writer(url: str) -> AsyncEngine:
+    """The one writing connection, run inline (see `db.sqlite_inline`). Writers queue for it
+    in the pool instead of sleeping in SQLite's busy handler (which backs off up to 100 ms a
+    try, and made a busy minute's slowest replies take most of a second)."""
+    path = make_url(url).database or ":memory:"
+
+    async def connect() -> sqlite_inline.InlineConnection:
+        return sqlite_inline.connect(path, SQLITE_BUSY_TIMEOUT_MS)
+
+    engine = create_async_engine(
+        url, async_creator=connect, pool_size=1, max_overflow=0, pool_timeout=120
+    )
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # Take the write lock up front: no read-then-upgrade deadlock with another process.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 
@@ -66,8 +88,8 @@ class Database:
         self.is_sqlite = url.startswith("sqlite")
         if self.is_sqlite:
             _ensure_sqlite_dir(url)
-            self.write_engine = _sqlite_engine(url, immediate=True)
-            self.read_engine = _sqlite_engine(url, immediate=False)
+            self.write_engine = _sqlite_writer(url)
+            self.read_engine = _sqlite_reader(url)
         else:
             self.write_engine = create_async_engine(url, pool_size=10, max_overflow=10)
             self.read_engine = self.write_engine

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import sqlite3
 
 import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.engine import Database
 from db.migrate import upgrade
@@ -25,12 +27,64 @@ async def test_upgrade_is_idempotent(database: Database) -> None:
 
 
 async def test_sqlite_pragmas(database: Database) -> None:
+    """Readers (aiosqlite) and the writer (sqlite3 inline, no thread) have the same pragmas;
+    the writer takes the write lock when its transaction begins."""
     if not database.is_sqlite:
         pytest.skip("SQLite only")
+    for opened in (database.read, database.write):
+        async with opened() as session:
+            assert (await session.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
+            assert (await session.execute(text("PRAGMA foreign_keys"))).scalar() == 1
+            assert ((await session.execute(text("PRAGMA busy_timeout"))).scalar() or 0) > 0
+    async with database.write() as session:
+        raw = await (await session.connection()).get_raw_connection()
+        assert type(raw.driver_connection).__name__ == "InlineConnection"
+        # BEGIN IMMEDIATE: another connection can't start writing until this one commits.
+        other = sqlite3.connect(database.write_engine.url.database or "", timeout=0)
+        try:
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+        finally:
+            other.close()
+
+
+async def _create(session: AsyncSession, user_id: int) -> Athlete:
+    return await Athletes(session).create(
+        platform="telegram",
+        user_id=user_id,
+        chat_id=user_id,
+        name="R",
+        language_code=None,
+        now=NOW,
+    )
+
+
+async def test_sqlite_writers_queue_for_one_connection(database: Database) -> None:
+    """Many concurrent write transactions, each yielding mid-way: none fails with "database
+    is locked", none waits in SQLite's busy handler, and all of them commit."""
+
+    async def write(user_id: int) -> None:
+        async with database.write() as session:
+            athlete = await _create(session, user_id)
+            await asyncio.sleep(0)
+            athlete.name = f"Runner {user_id}"
+
+    await asyncio.gather(*(write(user) for user in range(1, 41)))
     async with database.read() as session:
-        assert (await session.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
-        assert (await session.execute(text("PRAGMA foreign_keys"))).scalar() == 1
-        assert ((await session.execute(text("PRAGMA busy_timeout"))).scalar() or 0) > 0
+        names = (await session.execute(select(Athlete.name).order_by(Athlete.user_id))).scalars()
+        assert list(names) == [f"Runner {user}" for user in range(1, 41)]
+
+
+async def test_failed_write_rolls_back_and_the_writer_recovers(database: Database) -> None:
+    with pytest.raises(IntegrityError):
+        async with database.write() as session:
+            for _ in range(2):  # the same (platform, user_id) twice
+                await _create(session, 7)
+    async with database.write() as session:
+        await _create(session, 8)
+    async with database.read() as session:
+        users = (await session.execute(select(Athlete.user_id))).scalars()
+        assert list(users) == [8]
 
 
 async def test_times_round_trip_as_utc(database: Database) -> None:
