@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import BigInteger, String, bindparam, delete, exists, or_, select, update
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    String,
+    Table,
+    bindparam,
+    column,
+    delete,
+    exists,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Athlete, Conversation
@@ -26,15 +38,22 @@ def _with_conversation(for_update: bool) -> Any:
 # Built once: `Athletes.with_conversation` runs for most updates.
 _WITH_CONVERSATION = {False: _with_conversation(False), True: _with_conversation(True)}
 _UPDATE_ID = bindparam("b_update_id", type_=BigInteger)
-_MARK_UPDATE = (
-    update(Athlete)
+_ATHLETE_TABLE = cast(Table, Athlete.__table__)
+_ATHLETES = _ATHLETE_TABLE.c
+# A Core UPDATE .. RETURNING read into the ORM through `from_statement`: the ORM's own UPDATE
+# .. RETURNING annotates the statement anew on every run and recomputes its cache key.
+_MARK_UPDATE = select(Athlete, column("talking", Boolean)).from_statement(
+    update(_ATHLETE_TABLE)
     .where(
-        Athlete.platform == bindparam("b_platform", type_=String),
-        Athlete.user_id == bindparam("b_user_id", type_=BigInteger),
-        or_(Athlete.last_update_id.is_(None), Athlete.last_update_id < _UPDATE_ID),
+        _ATHLETES.platform == bindparam("b_platform", type_=String),
+        _ATHLETES.user_id == bindparam("b_user_id", type_=BigInteger),
+        or_(_ATHLETES.last_update_id.is_(None), _ATHLETES.last_update_id < _UPDATE_ID),
     )
     .values(last_update_id=_UPDATE_ID)
-    .returning(Athlete, exists().where(Conversation.athlete_id == Athlete.id))
+    .returning(
+        *_ATHLETES,
+        exists().where(Conversation.athlete_id == _ATHLETES.id).label("talking"),
+    )
 )
 
 
@@ -68,9 +87,7 @@ class Athletes:
         there is no such athlete or the update is not newer than the last one applied (see
         `bot.coach.idempotency.mark_applied`, which this does in SQL)."""
         params = {"b_platform": platform, "b_user_id": user_id, "b_update_id": update_id}
-        options = {"synchronize_session": False}
-        result = await self.session.execute(_MARK_UPDATE, params, execution_options=options)
-        row = result.one_or_none()
+        row = (await self.session.execute(_MARK_UPDATE, params)).one_or_none()
         return None if row is None else (row[0], bool(row[1]))
 
     async def by_id(self, athlete_id: int) -> Athlete | None:

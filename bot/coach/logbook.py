@@ -178,11 +178,15 @@ class _Plans:
         context = await log_context(session, athlete.id, source_key, exercises=exercises, days=days)
         return cls(athlete, context)
 
-    def _plan(self, states: dict[str, ExerciseState], day: dt.date) -> Any:
+    @property
+    def profile(self) -> Profile:
         if self._profile is None:
             self._profile = profile_of(self.athlete)
+        return self._profile
+
+    def _plan(self, states: dict[str, ExerciseState], day: dt.date) -> Any:
         return plan_day(
-            self._profile,
+            self.profile,
             states,
             day,
             plan_start=self.athlete.plan_start or day,
@@ -742,7 +746,7 @@ class Logbook:
 
         Returns the outcomes, the states before (`ExerciseStates.values`, None: no row) and
         the new states to store, by exercise."""
-        level = LEVELS[profile_of(athlete).strength_experience] if athlete.profile else "beginner"
+        level = LEVELS[plans.profile.strength_experience] if athlete.profile else "beginner"
         plyo_cap = PLYO_DOSE[level][1]
         lifts = [
             (day, exercise, sets)
