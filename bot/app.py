@@ -128,7 +128,12 @@ async def startup(application: Application) -> None:  # type: ignore[type-arg]
         application.job_queue.run_repeating(
             delivery_tick, interval=DELIVERY_TICK_SECONDS, first=0.2, name="delivery"
         )
-    log.info("RunStrong ready as @%s (database: %s)", application.bot.username, database.dialect)
+    log.info(
+        "RunStrong ready as @%s (database: %s, event loop: %s)",
+        application.bot.username,
+        database.dialect,
+        type(asyncio.get_running_loop()).__module__.split(".")[0],
+    )
 
 
 async def _delivery_bot(application: Application, settings: Settings) -> ExtBot:  # type: ignore[type-arg]

@@ -19,3 +19,4 @@ async def test_start_is_answered_over_http(
         await api.wait_for_message(777, contains="How long have you been running?", timeout=15)
     assert api.token not in bot.log()
     assert "RunStrong ready" in bot.log()
+    assert "event loop: uvloop" in bot.log()
