@@ -20,6 +20,9 @@ from bench.common import (
     runstrong,
     sqlite_url,
 )
+from bot.clock import SystemClock
+from bot.coach.replies import Who
+from bot.coach.service import Coach
 from db.engine import Database
 from db.migrate import upgrade
 from tests.factories import make_athlete
@@ -29,6 +32,7 @@ ATHLETES = 200
 BURST = 1000
 PACE_PER_S = 50
 PACE_SECONDS = 10.0
+USE_CASE_LOGS = 1000
 FIRST_CHAT = 10_000
 # Set logs of the kind athletes send after a session; the warm-up keeps those that get
 # exactly one reply (whatever it says), so counting replies counts answered updates.
@@ -139,6 +143,30 @@ async def _paced(api: FakeBotApi, texts: list[str]) -> list[float]:
     return latencies
 
 
+async def _use_case_cpu(url: str, texts: list[str], rounds: int) -> float:
+    """CPU per set log of the use-case alone: `Coach.text` straight on the same database, in
+    this process, with no PTB and no HTTP; what RunStrong adds per update, apart from the
+    framework's share. Median over rounds, in ms."""
+    db = Database(url)
+    coach = Coach(db, SystemClock())
+    samples = []
+    update = 10**9  # beyond any update id the bot process applied
+    try:
+        for _ in range(rounds):
+            started = time.process_time()
+            for i in range(USE_CASE_LOGS):
+                update += 1
+                chat = FIRST_CHAT + i % ATHLETES
+                who = Who(chat, chat, update_id=update, message_id=update)
+                replies = await coach.text(who, texts[i % len(texts)])
+                if len(replies) != 1:
+                    raise RuntimeError(f"expected one reply to a set log, got {replies}")
+            samples.append((time.process_time() - started) / USE_CASE_LOGS * 1000)
+    finally:
+        await db.dispose()
+    return median(samples)
+
+
 def _percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -194,6 +222,7 @@ async def _run(work: Path, rounds: int, url: str, suffix: str) -> list[Result]:
         await ours_api.stop()
         await echo_api.stop()
 
+    use_case = await _use_case_cpu(url, texts, rounds)
     ratio = median(ratios)
     p50 = median([_percentile(run, 0.50) for run in ours_lat])
     p99 = median([_percentile(run, 0.99) for run in ours_lat])
@@ -214,4 +243,6 @@ async def _run(work: Path, rounds: int, url: str, suffix: str) -> list[Result]:
                note=paced_note),
         Result("echo_reply_latency_p50" + suffix, round(echo_p50, 1), "ms", note=paced_note),
         Result("echo_reply_latency_p99" + suffix, round(echo_p99, 1), "ms", note=paced_note),
+        Result("set_log_cpu_in_process" + suffix, round(use_case, 2), "ms CPU",
+               note=f"Coach.text alone (no PTB, no HTTP), {USE_CASE_LOGS} logs, {where}, median"),
     ]  # fmt: skip
