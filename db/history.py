@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import Table, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -58,6 +58,45 @@ class NewWorkout:
     performed_on: dt.date
     title: str
     sets: Sequence[NewSet]
+
+
+class SetValues(Protocol):
+    """What a set holds, stored (`SetRow`, `SetLog`) or about to be (`NewSet`)."""
+
+    @property
+    def exercise(self) -> str: ...
+    @property
+    def reps(self) -> int | None: ...
+    @property
+    def seconds(self) -> int | None: ...
+    @property
+    def load_kg(self) -> float | None: ...
+    @property
+    def per_side(self) -> bool: ...
+    @property
+    def failed(self) -> bool: ...
+
+
+Content = tuple[dt.date, tuple[tuple[str, int, int, float, bool, bool], ...]]
+
+
+def content_of(day: dt.date, sets: Iterable[SetValues]) -> Content:
+    """What a workout holds, whatever its order, notes or origin: the day and its sets, loads
+    to 10 g (an export rounds them). A workout exported from here and imported back has
+    the content of the batch it was exported from."""
+    return day, tuple(
+        sorted(
+            (
+                s.exercise,
+                -1 if s.reps is None else s.reps,
+                -1 if s.seconds is None else s.seconds,
+                -1.0 if s.load_kg is None else round(s.load_kg, 2),
+                s.per_side,
+                s.failed,
+            )
+            for s in sets
+        )
+    )
 
 
 _SET_ORDER = (SetLog.performed_on, SetLog.batch_id, SetLog.exercise, SetLog.set_index, SetLog.id)
@@ -140,6 +179,23 @@ class History:
             )
             found.update(k for k in (await self.session.execute(query)).scalars() if k)
         return found
+
+    async def contents(self, athlete_id: int, days: Sequence[dt.date]) -> list[Content]:
+        """`content_of` each stored batch with sets on one of `days`."""
+        by_batch: dict[int, list[SetRow]] = {}
+        wanted = sorted(set(days))
+        for i in range(0, len(wanted), 500):
+            query = (
+                select(*_SET_COLUMNS)
+                .where(
+                    SetLog.athlete_id == athlete_id,
+                    SetLog.performed_on.in_(wanted[i : i + 500]),
+                )
+                .order_by(SetLog.id)
+            )
+            for row in _set_rows(await self.session.execute(query)):
+                by_batch.setdefault(row.batch_id, []).append(row)
+        return [content_of(rows[0].performed_on, rows) for rows in by_batch.values()]
 
     async def add_workouts(
         self, athlete_id: int, workouts: Sequence[NewWorkout], now: dt.datetime

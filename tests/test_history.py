@@ -188,6 +188,35 @@ async def test_export_import_round_trip_preserves_every_set(bot: BotHarness) -> 
     assert await count(bot, LogBatch, second) == 3
 
 
+async def test_reimporting_your_own_export_adds_only_what_is_new(bot: BotHarness) -> None:
+    """Sets logged here, exported and sent back have no import key: their content (day and
+    sets) shows they are stored already. A workout that is new in the file is imported."""
+    athlete = await make_athlete(bot.db, 704, now=NOW)
+    await seed_logs(bot, athlete, SESSIONS)
+    mark = len(bot.api.calls)
+    await bot.say(704, "/export")
+    content = _document(bot, mark, ".csv")
+    before = await stored_sets(bot, athlete)
+
+    (again,) = _texts(await send_file(bot, 704, "workouts.csv", content))
+    assert "Already imported" in again, again
+    assert await stored_sets(bot, athlete) == before
+    assert await count(bot, LogBatch, athlete) == 3
+
+    table = list(csv.reader(io.StringIO(content.decode())))
+    extra = list(table[1])  # one more workout, on a day with nothing logged yet
+    extra[1] = extra[2] = "02 Nov 2026, 07:30"
+    extra[0], extra[9], extra[10] = "Extra squats", "70", "3"
+    out = io.StringIO()
+    csv.writer(out).writerows([*table, extra])
+    (mixed,) = _texts(await send_file(bot, 704, "more.csv", out.getvalue().encode()))
+    assert "Imported 1 workout (1 sets)" in mixed, mixed
+    assert "3 were already in your history" in mixed
+    after = await stored_sets(bot, athlete)
+    assert len(after) == len(before) + 1
+    assert (dt.date(2026, 11, 2), "back_squat", 1, 3, None, 70.0) == after[0][:6]
+
+
 async def test_import_does_not_overwrite_a_newer_state(bot: BotHarness) -> None:
     athlete = await make_athlete(bot.db, 703, now=NOW)
     async with bot.db.write() as session:

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
+from db.history import SetValues
 from plans import exercises
 from plans.progression import LB_TO_KG, e1rm, e1rm_from_rpe
 
@@ -16,25 +17,13 @@ Measure = Literal["e1rm", "reps", "seconds"]
 PR_EPSILON = 0.005
 
 
-class LoggedSet(Protocol):
+class LoggedSet(SetValues, Protocol):
     """The fields of a stored set (db.models.SetLog) these functions read."""
 
     @property
     def performed_on(self) -> dt.date: ...
     @property
-    def exercise(self) -> str: ...
-    @property
-    def reps(self) -> int | None: ...
-    @property
-    def seconds(self) -> int | None: ...
-    @property
-    def load_kg(self) -> float | None: ...
-    @property
     def rpe(self) -> float | None: ...
-    @property
-    def per_side(self) -> bool: ...
-    @property
-    def failed(self) -> bool: ...
 
 
 @dataclass(frozen=True)
