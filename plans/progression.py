@@ -368,6 +368,15 @@ def _harder(ex: Exercise | None) -> str:
     return "add load or slow the tempo"
 
 
+def _shortfall(failures: int, goal: int, *, floor: int) -> tuple[int, int]:
+    """A session short of its rep or hold goal: one more failure; the STALL_SESSIONS-th cuts
+    the goal by STALL_CUT (not below `floor`) and starts the count again.
+    Returns (target, failures)."""
+    if failures + 1 >= STALL_SESSIONS:
+        return max(floor, round(goal * (1 - STALL_CUT))), 0
+    return goal, failures + 1
+
+
 def _bodyweight(
     base: ExerciseState,
     done: Sequence[SetEntry],
@@ -392,10 +401,8 @@ def _bodyweight(
         failures = base.failures
         reason = f"{name}: deload/taper session, target held and no failure counted."
     elif any(s.failed for s in work) or min_reps < goal:
-        failures = base.failures + 1
-        if failures >= STALL_SESSIONS:
-            target = max(1, round(goal * (1 - STALL_CUT)))
-            failures = 0
+        target, failures = _shortfall(base.failures, goal, floor=1)
+        if failures == 0:
             reason = f"{name}: {STALL_SESSIONS} sessions short of {goal}: back to {target} reps."
         else:
             reason = f"{name}: short of {goal} reps ({failures}/{STALL_SESSIONS}): same target."
@@ -443,10 +450,8 @@ def _hold(
         failures = base.failures
         reason = f"{name}: deload/taper session, target held and no failure counted."
     elif any(s.failed for s in done) or shortest < goal:
-        failures = base.failures + 1
-        if failures >= STALL_SESSIONS:
-            target = max(5, round(goal * (1 - STALL_CUT)))
-            failures = 0
+        target, failures = _shortfall(base.failures, goal, floor=5)
+        if failures == 0:
             reason = f"{name}: {STALL_SESSIONS} sessions short of {goal} s: back to {target} s."
         else:
             reason = f"{name}: short of {goal} s ({failures}/{STALL_SESSIONS}): same target."
