@@ -11,10 +11,12 @@ import json
 import logging
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from typing import Any
 
 from rapidfuzz import fuzz
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.charts import PhaseBand, Point, render_progress
 from bot.clock import Clock
@@ -92,15 +94,24 @@ class History:
         self.db = db
         self.clock = clock
 
+    @asynccontextmanager
+    async def _reading(self, who: Who) -> AsyncIterator[tuple[AsyncSession, Athlete | None]]:
+        """A read session and the athlete asking, None when nobody is stored or the ask
+        comes from a group (training data is shown in private chats only: `_refusal`)."""
+        async with self.db.read() as session:
+            athlete = (
+                await Athletes(session).by_user(who.platform, who.user_id)
+                if who.is_private
+                else None
+            )
+            yield session, athlete
+
     # --- reading --------------------------------------------------------------------------
 
     async def history(self, who: Who, args: str = "") -> list[Reply]:
-        if not who.is_private:
-            return [_private()]
-        async with self.db.read() as session:
-            athlete = await Athletes(session).by_user(who.platform, who.user_id)
+        async with self._reading(who) as (session, athlete):
             if athlete is None:
-                return [Reply(NO_ATHLETE)]
+                return [_refusal(who)]
             rows = HistoryRows(session)
             units = athlete.units or "kg"
             if args.strip():
@@ -116,12 +127,9 @@ class History:
         return [Reply(_recent(sets, units))]
 
     async def progress(self, who: Who, args: str = "") -> list[Reply]:
-        if not who.is_private:
-            return [_private()]
-        async with self.db.read() as session:
-            athlete = await Athletes(session).by_user(who.platform, who.user_id)
+        async with self._reading(who) as (session, athlete):
             if athlete is None:
-                return [Reply(NO_ATHLETE)]
+                return [_refusal(who)]
             rows = HistoryRows(session)
             counts = await rows.exercise_counts(athlete.id)
             if not args.strip():
@@ -158,12 +166,9 @@ class History:
         return [Reply(caption, photo=png)]
 
     async def summary(self, who: Who) -> list[Reply]:
-        if not who.is_private:
-            return [_private()]
-        async with self.db.read() as session:
-            athlete = await Athletes(session).by_user(who.platform, who.user_id)
+        async with self._reading(who) as (session, athlete):
             if athlete is None:
-                return [Reply(NO_ATHLETE)]
+                return [_refusal(who)]
             today = local_today(athlete, self.clock.now())
             summary_day = int((athlete.preferences or {}).get("summary_day", 6)) % 7
             week_end = today + dt.timedelta(days=(summary_day - today.weekday()) % 7)
@@ -172,12 +177,9 @@ class History:
     # --- export ---------------------------------------------------------------------------
 
     async def export(self, who: Who) -> list[Reply]:
-        if not who.is_private:
-            return [_private()]
-        async with self.db.read() as session:
-            athlete = await Athletes(session).by_user(who.platform, who.user_id)
+        async with self._reading(who) as (session, athlete):
             if athlete is None:
-                return [Reply("I have nothing stored about you. " + NO_ATHLETE)]
+                return [_refusal(who, "I have nothing stored about you. " + NO_ATHLETE)]
             rows = HistoryRows(session)
             sets = await rows.sets(athlete.id)
             batches = await rows.batches(athlete.id)
@@ -279,12 +281,9 @@ class History:
     # --- deleting -------------------------------------------------------------------------
 
     async def delete_request(self, who: Who) -> list[Reply]:
-        if not who.is_private:
-            return [_private()]
-        async with self.db.read() as session:
-            athlete = await Athletes(session).by_user(who.platform, who.user_id)
-        if athlete is None:
-            return [Reply("I have nothing stored about you.")]
+        async with self._reading(who) as (_session, athlete):
+            if athlete is None:
+                return [_refusal(who, "I have nothing stored about you.")]
         stamp = int(self.clock.now().timestamp())
         return [
             Reply(
@@ -336,6 +335,11 @@ _NO_LOGS = (
 
 def _private() -> Reply:
     return Reply("Your training data stays private: ask me in a private chat.")
+
+
+def _refusal(who: Who, missing: str = NO_ATHLETE) -> Reply:
+    """Why `_reading` found no athlete: a group chat, or nobody stored."""
+    return _private() if not who.is_private else Reply(missing)
 
 
 def _pick(args: str, counts: dict[str, int]) -> str | Reply:
