@@ -320,32 +320,6 @@ class LogBatches:
         )
         return (await self.session.execute(query)).scalar_one_or_none()
 
-    async def add(
-        self,
-        athlete_id: int,
-        *,
-        source: str,
-        source_key: str | None,
-        chat_message_id: int | None,
-        text: str,
-        performed_on: dt.date,
-        states_before: dict[str, Any],
-        now: dt.datetime,
-    ) -> LogBatch:
-        batch = LogBatch(
-            athlete_id=athlete_id,
-            source=source,
-            source_key=source_key,
-            chat_message_id=chat_message_id,
-            text=text[:4000],
-            performed_on=performed_on,
-            states_before=dict(states_before),
-            created_at=now,
-        )
-        self.session.add(batch)
-        await self.session.flush()
-        return batch
-
     async def insert(
         self,
         athlete_id: int,
@@ -358,7 +332,7 @@ class LogBatches:
         states_before: dict[str, Any],
         now: dt.datetime,
     ) -> int:
-        """`add` without the ORM object: one INSERT .. RETURNING id (stored rows are equal)."""
+        """Store a batch: one INSERT .. RETURNING id."""
         row = {
             "athlete_id": athlete_id,
             "source": source,

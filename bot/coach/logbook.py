@@ -30,6 +30,7 @@ from bot.coach.planning import (
     profile_of,
     skipped_days,
 )
+from bot.coach.records import display_name
 from bot.coach.replies import Button, Reply, Who
 from db.engine import Database
 from db.logs import (
@@ -599,43 +600,31 @@ class Logbook:
         `plans`: the plan inputs loaded in this call, if no state changed since (a new
         batch only; an edited one is applied to the states as restored)."""
         now = self.clock.now()
-        batches = LogBatches(session)
-        if parsed.first_question() is not None and batch is None:
-            pending = await batches.add(
+
+        async def insert(source: str, states_before: dict[str, Any]) -> int:
+            return await LogBatches(session).insert(
                 athlete.id,
-                source=PENDING,
+                source=source,
                 source_key=key,
                 chat_message_id=message_id,
                 text=text,
                 performed_on=parsed.day,
-                states_before={"pending": _parsed_to_json(parsed)},
+                states_before=states_before,
                 now=now,
             )
+
+        if parsed.first_question() is not None and batch is None:
+            pending_id = await insert(PENDING, {"pending": _parsed_to_json(parsed)})
             index = parsed.first_question()
             assert index is not None
-            return [_question(pending.id, parsed, index, athlete.units)]
+            return [_question(pending_id, parsed, index, athlete.units)]
+        if batch is not None:  # an edit: the batch now holds the corrected log
+            batch.source, batch.text, batch.performed_on = parsed.source, text[:4000], parsed.day
         if parsed.run is not None:
-            if batch is None:
-                batch = await batches.add(
-                    athlete.id,
-                    source=parsed.source,
-                    source_key=key,
-                    chat_message_id=message_id,
-                    text=text,
-                    performed_on=parsed.day,
-                    states_before={},
-                    now=now,
-                )
-            else:
-                batch.source, batch.text, batch.performed_on = (
-                    parsed.source,
-                    text[:4000],
-                    parsed.day,
-                )
             RunLogs(session).add(
                 RunLog(
                     athlete_id=athlete.id,
-                    batch_id=batch.id,
+                    batch_id=batch.id if batch is not None else await insert(parsed.source, {}),
                     performed_on=parsed.day,
                     kind=parsed.run.kind,
                     distance_km=parsed.run.distance_km,
@@ -655,19 +644,9 @@ class Logbook:
             outcomes, before, after = await self._progress(
                 session, athlete, groups, plans, before_batch=None
             )
-            batch_id = await batches.insert(
-                athlete.id,
-                source=parsed.source,
-                source_key=key,
-                chat_message_id=message_id,
-                text=text,
-                performed_on=parsed.day,
-                states_before=before,
-                now=now,
-            )
+            batch_id = await insert(parsed.source, before)
             await self._write_sets(session, athlete, batch_id, parsed, now)
         else:
-            batch.source, batch.text, batch.performed_on = parsed.source, text[:4000], parsed.day
             await self._write_sets(session, athlete, batch.id, parsed, now)
             plans = await _Plans.load(session, athlete)
             outcomes, before, after = await self._progress(
@@ -919,14 +898,6 @@ def _entry_of(row: SetLog) -> SetEntry:
     )
 
 
-def exercise_name(exercise: str) -> str:
-    known = exercises.LIBRARY.get(exercise)
-    if known is not None:
-        return known.name
-    name = exercise.removeprefix("custom:")
-    return name[:1].upper() + name[1:]
-
-
 def format_load(kg: float, units: str) -> str:
     """A stored load in the athlete's unit, as logged (lb to the half pound)."""
     if units == "lb":
@@ -966,7 +937,7 @@ def _dose(exercise: str, sets: tuple[SetEntry, ...] | list[SetEntry], units: str
 
 def describe_sets(exercise: str, sets: tuple[SetEntry, ...] | list[SetEntry], units: str) -> str:
     """'Back squat 3×5 @ 60 kg' (plain text, not escaped)."""
-    return f"{exercise_name(exercise)} {_dose(exercise, sets, units)}"
+    return f"{display_name(exercise)} {_dose(exercise, sets, units)}"
 
 
 def _confirmation(header: str, outcomes: list[_Outcome], today: dt.date, units: str) -> str:
@@ -1042,7 +1013,7 @@ def _question(batch_id: int, parsed: _Parsed, index: int, units: str) -> Reply:
         for k, sets in enumerate(readings)
     ]
     return Reply(
-        f"🤔 How did your {_esc(exercise_name(entry.exercise).lower())} go? "
+        f"🤔 How did your {_esc(display_name(entry.exercise).lower())} go? "
         "Your numbers can be read two ways:",
         (*rows, drop),
     )
