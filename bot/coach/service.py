@@ -271,6 +271,17 @@ class Coach:
         step = conversation.step
         answers = dict(conversation.answers)
         ctx = self._ctx(answers, who, now)
+
+        async def save(to: str, history: list[str]) -> None:
+            await Conversations(session).save(
+                athlete.id,
+                flow=conversation.flow,
+                step=to,
+                answers=answers,
+                history=history,
+                now=now,
+            )
+
         if step == "summary" and button:
             if value == "confirm":
                 return await self._finish(session, athlete, answers, who)
@@ -279,14 +290,7 @@ class Coach:
                 target = ob.GROUPS[group][0]
                 answers["_group"] = group
                 answers.update(ob.enter(target, answers))
-                await Conversations(session).save(
-                    athlete.id,
-                    flow=conversation.flow,
-                    step=target,
-                    answers=answers,
-                    history=[*conversation.history, step],
-                    now=now,
-                )
+                await save(target, [*conversation.history, step])
                 return [ob.ask(target, self._ctx(answers, who, now))]
         try:
             outcome = (ob.answer_button if button else ob.answer_text)(step, value, ctx)
@@ -295,14 +299,7 @@ class Coach:
             return [Reply(prefix + error.message), ob.ask(step, ctx)]
         answers.update(outcome.updates)
         if not outcome.advance:
-            await Conversations(session).save(
-                athlete.id,
-                flow=conversation.flow,
-                step=step,
-                answers=answers,
-                history=list(conversation.history),
-                now=now,
-            )
+            await save(step, list(conversation.history))
             if outcome.stay_quiet:
                 redrawn = ob.ask(step, self._ctx(answers, who, now))
                 return [Reply(redrawn.text, redrawn.buttons, edit=True)]
@@ -311,14 +308,7 @@ class Coach:
         if following == "summary" and conversation.flow == "settings":
             return await self._apply_settings(session, athlete, answers)
         answers.update(ob.enter(following, answers))
-        await Conversations(session).save(
-            athlete.id,
-            flow=conversation.flow,
-            step=following,
-            answers=answers,
-            history=[*conversation.history, step],
-            now=now,
-        )
+        await save(following, [*conversation.history, step])
         return [*outcome.notes, ob.ask(following, self._ctx(answers, who, now))]
 
     async def _finish(
