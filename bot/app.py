@@ -10,13 +10,14 @@ from typing import Any
 
 from telegram import BotCommand
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ExtBot
-from telegram.request import BaseRequest, HTTPXRequest
+from telegram.request import BaseRequest
 
 import handlers
 from bot.clock import Clock, SystemClock
 from bot.coach.service import Coach
 from bot.ordering import PerChatUpdateProcessor
 from bot.settings import Settings
+from bot.transport import AiohttpRequest
 from db.engine import Database
 from db.migrate import upgrade
 from handlers.today import delivery_tick
@@ -25,10 +26,8 @@ log = logging.getLogger("runstrong")
 DELIVERY_TICK_SECONDS = 10
 # Updates handled at once (different chats in parallel, one chat in order).
 CONCURRENT_UPDATES = 64
-# HTTP connections for replies, and for daily messages. httpcore looks over every pooled
-# connection on each request, so a pool as wide as CONCURRENT_UPDATES cost ~2.5 ms of CPU per
-# reply; requests beyond these wait for a free connection. A handful carry far more than
-# Telegram's ~30 messages/s at its round-trip times.
+# HTTP connections for replies, and for daily messages; requests beyond these wait for a free
+# connection. A handful carry far more than Telegram's ~30 messages/s at its round-trip times.
 REPLY_CONNECTIONS = 8
 DELIVERY_CONNECTIONS = 16
 
@@ -48,22 +47,6 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("deleteme", "Delete all your data"),
     ("help", "What I can do"),
 )
-
-
-class SlottedRequest(HTTPXRequest):
-    """PTB's HTTPX transport, with requests beyond the pool's connections waiting here.
-
-    httpcore walks its whole queue of waiting requests on every request and response, so
-    64 replies queued for 8 connections cost more CPU than the replies themselves; an
-    asyncio semaphore in front keeps that queue empty."""
-
-    def __init__(self, connections: int) -> None:
-        super().__init__(connection_pool_size=connections)
-        self._slots = asyncio.Semaphore(connections)
-
-    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
-        async with self._slots:
-            return await super().do_request(*args, **kwargs)
 
 
 def build_application(
@@ -90,7 +73,11 @@ def build_application(
         # answers behind the daily run). Daily messages go through their own bot below, whose
         # AIORateLimiter holds them to SEND_RATE_PER_SECOND. Both wait out and retry 429s.
         limiter: Any = AIORateLimiter(overall_max_rate=0, max_retries=3)
-        builder = builder.rate_limiter(limiter).request(SlottedRequest(REPLY_CONNECTIONS))
+        builder = (
+            builder.rate_limiter(limiter)
+            .request(AiohttpRequest(REPLY_CONNECTIONS))
+            .get_updates_request(AiohttpRequest(1))
+        )
     application = builder.build()
     application.bot_data["settings"] = settings
     application.bot_data["clock"] = clock or SystemClock()
@@ -144,7 +131,7 @@ async def _delivery_bot(application: Application, settings: Settings) -> ExtBot:
         application.bot.token,
         base_url=settings.api_base_url,
         base_file_url=settings.api_file_url,
-        request=SlottedRequest(DELIVERY_CONNECTIONS),
+        request=AiohttpRequest(DELIVERY_CONNECTIONS),
         rate_limiter=limiter,
     )
     await bot.initialize()
