@@ -468,7 +468,8 @@ class Logbook:
         key = _key(chat_id, message_id)
         # One query for the plan inputs (used to read the log and to apply it) and the batch
         # already stored under this message's key, if any.
-        plans = await _Plans.load(session, athlete, key, self._expected(athlete, text))
+        guess = self._guess(athlete, text)
+        plans = await _Plans.load(session, athlete, key, _expected(guess, self._today(athlete)))
         found = plans.context
         if found.batch_id is not None:
             if found.batch_source == PENDING:
@@ -479,7 +480,7 @@ class Logbook:
                 if index is not None:
                     return [_question(existing.id, waiting, index, athlete.units)]
             return [Reply("✅ Already logged. /undo removes it.")]
-        parsed = await self._parse(session, athlete, text, plans=plans)
+        parsed = await self._parse(session, athlete, text, plans=plans, guess=guess)
         if parsed is None:
             return None
         if isinstance(parsed, str):
@@ -488,20 +489,14 @@ class Logbook:
             session, athlete, parsed, text=text, key=key, message_id=message_id, plans=plans
         )
 
-    def _expected(self, athlete: Athlete, text: str) -> tuple[list[str], list[dt.date]]:
-        """The exercises and days a message will likely log, read without the plan (which
-        isn't loaded yet), so the query that loads it can also fetch what progressing them
-        reads. Only a guess: `LogContext.lookups` checks it covers the log as read."""
-        today = self._today(athlete)
+    def _guess(self, athlete: Athlete, text: str) -> list[LogEntry] | None:
+        """The message read as a log without the plan (not loaded yet); None if it doesn't
+        read as one that way."""
         units = athlete.units if athlete.units in ("kg", "lb") else "kg"
         try:
-            entries = parse_log(text, units, today=today)
+            return parse_log(text, units, today=self._today(athlete))
         except LogParseError:
-            return [], []
-        lifts = [e for e in entries if not _is_mobility(e.exercise[:80])]
-        exercises = [e.exercise[:80] for e in lifts]
-        days = [today + dt.timedelta(days=e.day_offset) for e in lifts]
-        return exercises, days
+            return None
 
     async def _parse(
         self,
@@ -511,9 +506,11 @@ class Logbook:
         *,
         editing: LogBatch | None = None,
         plans: _Plans | None = None,
+        guess: list[LogEntry] | None = None,
     ) -> _Parsed | str | None:
         """The message as a log; a refusal (HTML) when it can't be stored; None when it isn't
-        a log at all (no numbers, no "done", no run). `plans`: inputs loaded for this call."""
+        a log at all (no numbers, no "done", no run). `plans`: inputs loaded for this call;
+        `guess`: the message as `_guess` read it."""
         today = self._today(athlete)
         units = athlete.units if athlete.units in ("kg", "lb") else "kg"
         if plans is None:
@@ -539,11 +536,11 @@ class Logbook:
                     else _Parsed("run", day, run=run)
                 )
             stage = "log"
-            entries = parse_log(text, units, today=today, prescription=plans.rx(today))
+            entries = _read(text, units, today, plans.rx(today), guess)
             offsets = {e.day_offset for e in entries}
             if len(offsets) == 1 and (offset := offsets.pop()) != 0:
                 day = today + dt.timedelta(days=offset)
-                entries = parse_log(text, units, today=today, prescription=plans.rx(day))
+                entries = _read(text, units, today, plans.rx(day), guess)
         except LogParseError as error:
             if stage == "log" and not any(ch.isdigit() for ch in text):
                 return None
@@ -802,6 +799,30 @@ class Logbook:
 
 
 # --- pure helpers ---------------------------------------------------------------------------
+
+
+def _expected(guess: list[LogEntry] | None, today: dt.date) -> tuple[list[str], list[dt.date]]:
+    """The exercises and days a message will likely log, from its `_guess`, so the query that
+    loads the plan can also fetch what progressing them reads. Only a guess:
+    `LogContext.lookups` checks it covers the log as finally read."""
+    lifts = [e for e in guess or () if not _is_mobility(e.exercise[:80])]
+    exercises = [e.exercise[:80] for e in lifts]
+    days = [today + dt.timedelta(days=e.day_offset) for e in lifts]
+    return exercises, days
+
+
+def _read(
+    text: str,
+    units: str,
+    today: dt.date,
+    prescription: dict[str, Prescription],
+    guess: list[LogEntry] | None,
+) -> list[LogEntry]:
+    """`parse_log` against the day's prescription. A prescription only changes how lines of
+    its own exercises read, so a `guess` (read without one) with none of them stands."""
+    if guess is not None and not any(entry.exercise in prescription for entry in guess):
+        return guess
+    return parse_log(text, units, today=today, prescription=prescription)
 
 
 def _key(chat_id: int, message_id: int | None) -> str | None:

@@ -451,3 +451,19 @@ def test_any_text_parses_or_raises_log_parse_error(text: str) -> None:
             assert s.load_kg is None or 0 < s.load_kg <= 500
             assert s.rpe is None or 1 <= s.rpe <= 10
         assert entry.day_offset <= 0
+
+
+# --- property: a prescription only changes how its own exercises read --------------------
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(_PIECES, min_size=1, max_size=20).map("".join))
+def test_a_prescription_changes_only_lines_of_its_exercises(text: str) -> None:
+    """The coach reads a log once without the plan and keeps that reading when none of its
+    exercises is prescribed that day; this is the rule that makes that safe."""
+    try:
+        plain = parse_log(text, today=TODAY)
+    except LogParseError:
+        return
+    others = {k: v for k, v in PRESCRIBED.items() if all(e.exercise != k for e in plain)}
+    assert parse_log(text, today=TODAY, prescription=others) == plain
