@@ -1,139 +1,102 @@
-"""The SQLite writer's connection: sqlite3 called directly on the event loop's thread.
+"""The SQLite writer: sqlite3 called directly on the event loop's thread, through a plain
+(synchronous) SQLAlchemy Session.
 
-aiosqlite runs every call (open a cursor, execute, fetch, close the cursor) on its own thread
-and hands the result back through the event loop: about four thread hops per statement, or
-some 30 for a set log, which cost more CPU than the SQL itself. The writer has a single
-connection (writes to SQLite are serialised anyway), so a write statement never waits for a
-lock held inside this process; in WAL mode readers never block it either, and commits don't
+aiosqlite runs every call on its own thread and hands the result back through the event loop,
+and SQLAlchemy's asyncio layer runs each call in a fresh greenlet around an adapted driver;
+for a set log that machinery cost more CPU than the SQL itself. Writes to SQLite are
+serialised anyway, so the writer has a single connection: a write statement never waits for
+a lock held inside this process; in WAL mode readers never block it either, and commits don't
 wait for the disk (`synchronous=NORMAL`). A statement on a local file then takes tens of
-microseconds, less than one hop, so running it inline is both cheaper and faster.
+microseconds, so running it inline is both cheaper and faster.
 
-The one wait left is another process holding the write lock (`runstrong db upgrade` run by
-hand during a write): the busy timeout then blocks the loop for up to its length.
+Writers take turns for the connection (`Database.write`), so the synchronous pool never
+blocks the loop. The one wait left is another process holding the write lock
+(`runstrong db upgrade` run by hand during a write): the busy timeout then blocks the loop
+for up to its length.
 
-`connect` is handed to SQLAlchemy as `async_creator`: these classes give SQLAlchemy's
-aiosqlite adapter the awaitable connection and cursor interface it drives.
+`InlineSession` is an `AsyncSession` whose Session runs on that synchronous engine: the
+repositories keep one async API for both databases, and the calls the hot paths make
+(`execute`, `get`, `flush`, `delete`) go straight to the Session. Every other AsyncSession
+method still works, through its usual greenlet (a synchronous driver never needs it).
 """
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterable, Sequence
 from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
+from sqlalchemy.pool import QueuePool
+from sqlalchemy.util import immutabledict
 
 PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA foreign_keys=ON",
     "PRAGMA synchronous=NORMAL",
 )
+# As AsyncSession.execute: rows are read in full before the result is handed back.
+_BUFFERED = immutabledict({"prebuffer_rows": True})
 
 
-class InlineCursor:
-    __slots__ = ("_cursor",)
-
-    def __init__(self, cursor: sqlite3.Cursor) -> None:
-        self._cursor = cursor
-
-    async def __aenter__(self) -> InlineCursor:
-        return self
-
-    async def __aexit__(self, *_exc: object) -> None:
-        self._cursor.close()
-
-    @property
-    def description(self) -> Any:
-        return self._cursor.description
-
-    @property
-    def rowcount(self) -> int:
-        return self._cursor.rowcount
-
-    @property
-    def lastrowid(self) -> int | None:
-        return self._cursor.lastrowid
-
-    @property
-    def arraysize(self) -> int:
-        return self._cursor.arraysize
-
-    @arraysize.setter
-    def arraysize(self, value: int) -> None:
-        self._cursor.arraysize = value
-
-    async def execute(self, sql: str, parameters: Sequence[Any] = ()) -> InlineCursor:
-        self._cursor.execute(sql, parameters)
-        return self
-
-    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> InlineCursor:
-        self._cursor.executemany(sql, rows)
-        return self
-
-    async def fetchone(self) -> Any:
-        return self._cursor.fetchone()
-
-    async def fetchmany(self, size: int | None = None) -> list[Any]:
-        return self._cursor.fetchmany(self._cursor.arraysize if size is None else size)
-
-    async def fetchall(self) -> list[Any]:
-        return self._cursor.fetchall()
-
-    async def close(self) -> None:
-        self._cursor.close()
-
-
-class InlineConnection:
-    """An open sqlite3 connection in autocommit mode: SQLAlchemy issues BEGIN itself.
-
-    `_connection` is the sqlite3 connection, None once closed: the adapter checks it (as it
-    does aiosqlite's) before a commit or rollback."""
-
-    __slots__ = ("_connection",)
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self._connection: sqlite3.Connection | None = conn
-
-    @property
-    def _open(self) -> sqlite3.Connection:
-        if self._connection is None:
-            raise ValueError("Connection closed")
-        return self._connection
-
-    @property
-    def isolation_level(self) -> str | None:
-        return self._open.isolation_level
-
-    def cursor(self) -> InlineCursor:
-        return InlineCursor(self._open.cursor())
-
-    async def execute(self, sql: str, parameters: Sequence[Any] = ()) -> InlineCursor:
-        return await self.cursor().execute(sql, parameters)
-
-    async def create_function(self, *args: Any, **kwargs: Any) -> None:
-        self._open.create_function(*args, **kwargs)
-
-    async def commit(self) -> None:
-        self._open.commit()
-
-    async def rollback(self) -> None:
-        self._open.rollback()
-
-    async def close(self) -> None:
-        self.stop()
-
-    def stop(self) -> None:
-        """Close; also what SQLAlchemy calls to terminate a connection it gave up on."""
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
-
-
-def connect(path: str, busy_timeout_ms: int) -> InlineConnection:
-    conn = sqlite3.connect(
-        path,
-        timeout=busy_timeout_ms / 1000,
-        isolation_level=None,  # SQLAlchemy, not the driver, decides when transactions begin
-        check_same_thread=False,  # opened and closed by whichever thread the pool runs on
-    )
+def pragmas(dbapi_connection: Any, busy_timeout_ms: int) -> None:
+    """Autocommit at the driver (SQLAlchemy decides when transactions begin) and our pragmas."""
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
     for pragma in (*PRAGMAS, f"PRAGMA busy_timeout={busy_timeout_ms}"):
-        conn.execute(pragma)
-    return InlineConnection(conn)
+        cursor.execute(pragma)
+    cursor.close()
+
+
+def writer_engine(path: str, busy_timeout_ms: int) -> Engine:
+    """One synchronous connection; each transaction takes the write lock as it begins."""
+    engine = create_engine(
+        f"sqlite:///{path}",
+        poolclass=QueuePool,
+        pool_size=1,
+        max_overflow=0,
+        # Writers take turns before they check out, so waiting here means a bug: fail fast
+        # rather than block the event loop.
+        pool_timeout=1,
+        connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        pragmas(dbapi_connection, busy_timeout_ms)
+        # Commits never checkpoint here, on the event loop: see db.engine.CHECKPOINT_COMMITS.
+        dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # Take the write lock up front: no read-then-upgrade deadlock with another process.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+class InlineSession(AsyncSession):
+    """An AsyncSession over a synchronous engine, its hot calls made without a greenlet."""
+
+    async def execute(self, statement: Any, params: Any = None, **kw: Any) -> Any:
+        options = kw.pop("execution_options", None)
+        options = _BUFFERED.union(options) if options else _BUFFERED
+        return self.sync_session.execute(statement, params, execution_options=options, **kw)
+
+    async def get(self, entity: Any, ident: Any, **kw: Any) -> Any:
+        return self.sync_session.get(entity, ident, **kw)
+
+    async def flush(self, objects: Any = None) -> None:
+        self.sync_session.flush(objects)
+
+    async def delete(self, instance: object) -> None:
+        self.sync_session.delete(instance)
+
+
+def inline_session_class(engine: Engine) -> Any:
+    """What `async_sessionmaker(sync_session_class=...)` calls: a Session on `engine`."""
+
+    def make(*, bind: Any = None, binds: Any = None, **kw: Any) -> Session:
+        return Session(bind=engine, **kw)
+
+    return make

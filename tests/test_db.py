@@ -11,7 +11,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.engine import Database
+from db.engine import CHECKPOINT_COMMITS, Database
 from db.migrate import upgrade
 from db.models import Athlete, Conversation
 from db.repositories import Athletes, Conversations
@@ -27,8 +27,9 @@ async def test_upgrade_is_idempotent(database: Database) -> None:
 
 
 async def test_sqlite_pragmas(database: Database) -> None:
-    """Readers (aiosqlite) and the writer (sqlite3 inline, no thread) have the same pragmas;
-    the writer takes the write lock when its transaction begins."""
+    """Readers (aiosqlite) and the writer (sqlite3 inline: a plain Session, no thread, no
+    greenlet) have the same pragmas; the writer takes the write lock as its transaction
+    begins."""
     if not database.is_sqlite:
         pytest.skip("SQLite only")
     for opened in (database.read, database.write):
@@ -37,8 +38,8 @@ async def test_sqlite_pragmas(database: Database) -> None:
             assert (await session.execute(text("PRAGMA foreign_keys"))).scalar() == 1
             assert ((await session.execute(text("PRAGMA busy_timeout"))).scalar() or 0) > 0
     async with database.write() as session:
-        raw = await (await session.connection()).get_raw_connection()
-        assert type(raw.driver_connection).__name__ == "InlineConnection"
+        raw = session.sync_session.connection().connection.driver_connection
+        assert isinstance(raw, sqlite3.Connection) and raw.in_transaction
         # BEGIN IMMEDIATE: another connection can't start writing until this one commits.
         other = sqlite3.connect(database.write_engine.url.database or "", timeout=0)
         try:
@@ -85,6 +86,69 @@ async def test_failed_write_rolls_back_and_the_writer_recovers(database: Databas
     async with database.read() as session:
         users = (await session.execute(select(Athlete.user_id))).scalars()
         assert list(users) == [8]
+
+
+async def test_a_cancelled_writer_rolls_back_and_hands_on_its_turn(database: Database) -> None:
+    holding = asyncio.Event()
+
+    async def interrupted() -> None:
+        async with database.write() as session:
+            await _create(session, 5)
+            holding.set()
+            await asyncio.sleep(60)  # cancelled here, mid-transaction
+
+    task = asyncio.create_task(interrupted())
+    await holding.wait()
+    waiting = asyncio.create_task(_write_one(database, 6))
+    await asyncio.sleep(0.05)
+    if database.is_sqlite:
+        assert not waiting.done()  # queued behind the open transaction
+    task.cancel()
+    await asyncio.wait_for(waiting, 5)
+    async with database.read() as session:
+        users = (await session.execute(select(Athlete.user_id))).scalars()
+        assert list(users) == [6]
+
+
+async def _write_one(database: Database, user_id: int) -> None:
+    async with database.write() as session:
+        await _create(session, user_id)
+
+
+async def test_a_write_inside_a_write_fails_instead_of_hanging(database: Database) -> None:
+    if not database.is_sqlite:
+        pytest.skip("SQLite's one writing connection")
+    with pytest.raises(RuntimeError, match=r"inside db\.write"):
+        async with database.write():
+            async with database.write():
+                pass
+    await _write_one(database, 9)  # the writer is free again
+
+
+async def test_checkpoints_run_on_a_reader_thread_not_in_commits(database: Database) -> None:
+    """The writer's commits never copy the WAL back (that would block the event loop on an
+    fsync); every CHECKPOINT_COMMITS commits a reader's thread does it."""
+    if not database.is_sqlite:
+        pytest.skip("SQLite's write-ahead log")
+    async with database.write() as session:
+        assert (await session.execute(text("PRAGMA wal_autocheckpoint"))).scalar() == 0
+    for user in range(1, CHECKPOINT_COMMITS):  # with the PRAGMA's: CHECKPOINT_COMMITS
+        await _write_one(database, user)
+    for _ in range(500):
+        if database.checkpoints:
+            break
+        await asyncio.sleep(0.01)
+    assert database.checkpoints == 1
+    for user in range(CHECKPOINT_COMMITS, 2 * CHECKPOINT_COMMITS + 1):
+        await _write_one(database, user)
+    await database.dispose()  # waits for the checkpoint under way
+    assert database.checkpoints == 2
+    probe = sqlite3.connect(database.url.split("///", 1)[1])
+    try:
+        (stored,) = probe.execute("SELECT count(*) FROM athletes").fetchone()
+        assert stored == 2 * CHECKPOINT_COMMITS
+    finally:
+        probe.close()
 
 
 async def test_times_round_trip_as_utc(database: Database) -> None:

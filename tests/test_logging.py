@@ -414,7 +414,7 @@ async def test_a_set_log_is_one_transaction_of_a_few_statements(bot: BotHarness)
     def on_commit(_conn: Any) -> None:
         commits.append(1)
 
-    engine = bot.db.write_engine.sync_engine
+    engine = bot.db.session_engine
     event.listen(engine, "before_cursor_execute", on_execute)
     event.listen(engine, "commit", on_commit)
     try:
