@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from typing import Any
+from urllib.parse import urlencode
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
@@ -23,6 +24,8 @@ READ_TIMEOUT = 5.0
 WRITE_TIMEOUT = 5.0
 POOL_TIMEOUT = 1.0
 MEDIA_WRITE_TIMEOUT = 20.0
+
+_URLENCODED = {"Content-Type": "application/x-www-form-urlencoded"}
 
 Timeouts = tuple[float | None, float | None, float | None, float | None]
 
@@ -66,9 +69,13 @@ class AiohttpRequest(BaseRequest):
         if self._session is None or self._session.closed:
             raise RuntimeError("AiohttpRequest is not initialized")
         files = request_data.multipart_data if request_data is not None else None
-        data: Any = request_data.json_parameters if request_data is not None else None
+        data: Any = None
+        headers = None
         if files:
-            data = _form(data or {}, files)
+            data = _form(request_data.json_parameters if request_data else {}, files)
+        elif request_data is not None and (fields := request_data.json_parameters):
+            # Encoded here: aiohttp would build a FormData (and a multipart writer) for a dict.
+            data, headers = urlencode(fields).encode(), _URLENCODED
         timeout = self._timeout(
             _given(read_timeout, READ_TIMEOUT),
             _given(write_timeout, self.media_write_timeout if files else WRITE_TIMEOUT),
@@ -76,7 +83,9 @@ class AiohttpRequest(BaseRequest):
             _given(pool_timeout, POOL_TIMEOUT),
         )
         try:
-            async with self._session.request(method, url, data=data, timeout=timeout) as response:
+            async with self._session.request(
+                method, url, data=data, headers=headers, timeout=timeout
+            ) as response:
                 return response.status, await response.read()
         except (TimeoutError, asyncio.TimeoutError) as error:  # noqa: UP041 (3.10 spelling)
             raise TimedOut from error
