@@ -235,7 +235,7 @@ async def _run(work: Path, rounds: int, url: str, suffix: str) -> list[Result]:
         Result("updates_per_s_runstrong" + suffix, round(median(ours_rate), 1), "updates/s",
                note=burst_note),
         Result("updates_per_s_echo_bot" + suffix, round(median(echo_rate), 1), "updates/s",
-               note="bare PTB echo bot, same burst; its default loop (RunStrong: uvloop)"),
+               note="bare PTB echo bot, same burst; its defaults (RunStrong: uvloop, aiohttp)"),
         Result("throughput_ratio_vs_echo" + suffix, round(ratio, 3), "ratio", ">= 0.5",
                ratio >= 0.5, note="median of per-round ratios"),
         Result("log_reply_latency_p50" + suffix, round(p50, 1), "ms", note=paced_note),

@@ -117,6 +117,9 @@ class Database:
         task = asyncio.current_task()
         if task is not None and task is self._writing:
             raise RuntimeError("db.write() inside db.write(): SQLite has one writing connection")
+        # Nothing below waits, so a loop of writes (a start-up repair, say) would otherwise
+        # keep the event loop to itself: each write lets the others run first.
+        await asyncio.sleep(0)
         async with self._turn_lock():
             self._writing = task
             session = self._writer()

@@ -151,6 +151,27 @@ async def test_checkpoints_run_on_a_reader_thread_not_in_commits(database: Datab
         probe.close()
 
 
+async def test_a_loop_of_writes_lets_other_tasks_run(database: Database) -> None:
+    """SQLite's writes never wait, so a long loop of them (the start-up repair) must still
+    let polling and replies run in between."""
+    ticks = 0
+
+    async def other() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0)
+
+    ticking = asyncio.create_task(other())
+    await asyncio.sleep(0)
+    seen = []
+    for user in range(1, 21):
+        await _write_one(database, user)
+        seen.append(ticks)
+    ticking.cancel()
+    assert seen[-1] - seen[0] >= 19  # at least once between each two writes
+
+
 async def test_times_round_trip_as_utc(database: Database) -> None:
     async with database.write() as session:
         athlete = await Athletes(session).create(
