@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import gc
 import logging
 from typing import Any
 
@@ -115,11 +116,16 @@ async def startup(application: Application) -> None:  # type: ignore[type-arg]
         application.job_queue.run_repeating(
             delivery_tick, interval=DELIVERY_TICK_SECONDS, first=0.2, name="delivery"
         )
+    # What start-up built (PTB, SQLAlchemy's mappers, the plans' tables) lives as long as the
+    # process: frozen, the collector's full passes (~100 ms each in `make bench`) skip it
+    # instead of walking it every time. `shutdown` thaws it.
+    gc.freeze()
     log.info(
-        "RunStrong ready as @%s (database: %s, event loop: %s)",
+        "RunStrong ready as @%s (database: %s, event loop: %s, %d start-up objects frozen)",
         application.bot.username,
         database.dialect,
         type(asyncio.get_running_loop()).__module__.split(".")[0],
+        gc.get_freeze_count(),
     )
 
 
@@ -149,6 +155,7 @@ async def _repair(coach: Coach) -> None:
 
 
 async def shutdown(application: Application) -> None:  # type: ignore[type-arg]
+    gc.unfreeze()
     delivery_bot: Any = application.bot_data.get("delivery_bot")
     if delivery_bot is not None:
         await delivery_bot.shutdown()

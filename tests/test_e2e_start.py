@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from tests.conftest import TempDatabase
@@ -20,3 +21,4 @@ async def test_start_is_answered_over_http(
     assert api.token not in bot.log()
     assert "RunStrong ready" in bot.log()
     assert "event loop: uvloop" in bot.log()
+    assert re.search(r"[1-9]\d* start-up objects frozen", bot.log())
