@@ -146,13 +146,25 @@ class Conversations:
             conversation = Conversation(athlete_id=athlete_id)
             self.session.add(conversation)
         conversation.flow = flow
+        await self.move(conversation, step=step, answers=answers, history=history, now=now)
+        return conversation
+
+    async def move(
+        self,
+        conversation: Conversation,
+        *,
+        step: str,
+        answers: dict[str, Any],
+        history: list[Any],
+        now: dt.datetime,
+    ) -> None:
+        """A loaded conversation at another step of its flow."""
         conversation.step = step
         # New containers so SQLAlchemy sees the JSON change.
         conversation.answers = dict(answers)
         conversation.history = list(history)
         conversation.updated_at = now
         await self.session.flush()
-        return conversation
 
     async def end(self, athlete_id: int) -> None:
         await self.session.execute(

@@ -199,13 +199,8 @@ class Coach:
                 "_paused": False,
                 **ob.enter(step, conversation.answers),
             }
-            await Conversations(session).save(
-                athlete.id,
-                flow=conversation.flow,
-                step=step,
-                answers=answers,
-                history=history,
-                now=now,
+            await Conversations(session).move(
+                conversation, step=step, answers=answers, history=history, now=now
             )
             return [ob.ask(step, self._ctx(answers, who, now))]
 
@@ -273,13 +268,8 @@ class Coach:
         ctx = self._ctx(answers, who, now)
 
         async def save(to: str, history: list[str]) -> None:
-            await Conversations(session).save(
-                athlete.id,
-                flow=conversation.flow,
-                step=to,
-                answers=answers,
-                history=history,
-                now=now,
+            await Conversations(session).move(
+                conversation, step=to, answers=answers, history=history, now=now
             )
 
         if step == "summary" and button:
