@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
 
@@ -99,6 +99,15 @@ def content_of(day: dt.date, sets: Iterable[SetValues]) -> Content:
     )
 
 
+IN_CHUNK = 500  # values per IN (...): well under SQLite's bound-parameter limit
+
+
+def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    """`values` in slices short enough for one IN (...) each."""
+    for i in range(0, len(values), IN_CHUNK):
+        yield values[i : i + IN_CHUNK]
+
+
 _SET_ORDER = (SetLog.performed_on, SetLog.batch_id, SetLog.exercise, SetLog.set_index, SetLog.id)
 
 
@@ -172,10 +181,9 @@ class History:
     async def source_keys(self, athlete_id: int, keys: Sequence[str]) -> set[str]:
         """Which of `keys` the athlete already stored (an import seen before)."""
         found: set[str] = set()
-        wanted = list(keys)
-        for i in range(0, len(wanted), 500):
+        for chunk in _chunks(keys):
             query = select(LogBatch.source_key).where(
-                LogBatch.athlete_id == athlete_id, LogBatch.source_key.in_(wanted[i : i + 500])
+                LogBatch.athlete_id == athlete_id, LogBatch.source_key.in_(chunk)
             )
             found.update(k for k in (await self.session.execute(query)).scalars() if k)
         return found
@@ -183,14 +191,10 @@ class History:
     async def contents(self, athlete_id: int, days: Sequence[dt.date]) -> list[Content]:
         """`content_of` each stored batch with sets on one of `days`."""
         by_batch: dict[int, list[SetRow]] = {}
-        wanted = sorted(set(days))
-        for i in range(0, len(wanted), 500):
+        for chunk in _chunks(sorted(set(days))):
             query = (
                 select(*_SET_COLUMNS)
-                .where(
-                    SetLog.athlete_id == athlete_id,
-                    SetLog.performed_on.in_(wanted[i : i + 500]),
-                )
+                .where(SetLog.athlete_id == athlete_id, SetLog.performed_on.in_(chunk))
                 .order_by(SetLog.id)
             )
             for row in _set_rows(await self.session.execute(query)):
