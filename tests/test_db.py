@@ -11,10 +11,11 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.engine import CHECKPOINT_COMMITS, Database
+from db.engine import Database
 from db.migrate import upgrade
 from db.models import Athlete, Conversation
 from db.repositories import Athletes, Conversations
+from db.sqlite_inline import CHECKPOINT_COMMITS
 
 NOW = dt.datetime(2026, 11, 21, 12, 0, tzinfo=dt.UTC)
 
