@@ -9,7 +9,6 @@ that. PTB still does everything above the wire: parameters, files, status codes,
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 from urllib.parse import urlencode
 
@@ -87,7 +86,7 @@ class AiohttpRequest(BaseRequest):
                 method, url, data=data, headers=headers, timeout=timeout
             ) as response:
                 return response.status, await response.read()
-        except (TimeoutError, asyncio.TimeoutError) as error:  # noqa: UP041 (3.10 spelling)
+        except TimeoutError as error:  # aiohttp's own timeouts are TimeoutErrors too
             raise TimedOut from error
         except aiohttp.ClientError as error:
             raise NetworkError(f"aiohttp.{type(error).__name__}: {error}") from error
@@ -105,8 +104,7 @@ class AiohttpRequest(BaseRequest):
         key = (read, write, connect, pool)
         found = self._timeouts.get(key)
         if found is None:
-            parts = (read, write, connect, pool)
-            total = None if any(p is None for p in parts) else sum(p for p in parts if p)
+            total = None if None in key else sum(p or 0.0 for p in key)
             found = aiohttp.ClientTimeout(
                 total=total,
                 connect=None if pool is None or connect is None else pool + connect,
