@@ -468,8 +468,9 @@ class Logbook:
         key = _key(chat_id, message_id)
         # One query for the plan inputs (used to read the log and to apply it) and the batch
         # already stored under this message's key, if any.
-        guess = self._guess(athlete, text)
-        plans = await _Plans.load(session, athlete, key, _expected(guess, self._today(athlete)))
+        today = self._today(athlete)
+        guess = self._guess(athlete, text, today)
+        plans = await _Plans.load(session, athlete, key, _expected(guess, today))
         found = plans.context
         if found.batch_id is not None:
             if found.batch_source == PENDING:
@@ -489,12 +490,13 @@ class Logbook:
             session, athlete, parsed, text=text, key=key, message_id=message_id, plans=plans
         )
 
-    def _guess(self, athlete: Athlete, text: str) -> list[LogEntry] | None:
+    @staticmethod
+    def _guess(athlete: Athlete, text: str, today: dt.date) -> list[LogEntry] | None:
         """The message read as a log without the plan (not loaded yet); None if it doesn't
         read as one that way."""
         units = athlete.units if athlete.units in ("kg", "lb") else "kg"
         try:
-            return parse_log(text, units, today=self._today(athlete))
+            return parse_log(text, units, today=today)
         except LogParseError:
             return None
 
