@@ -71,8 +71,8 @@ def build_application(
         builder = builder.request(request).get_updates_request(request)
     else:
         # Replies answer one person who just wrote: not bulk, so no overall cap (it queued
-        # answers behind the daily run). Daily messages go through their own bot below, whose
-        # AIORateLimiter holds them to SEND_RATE_PER_SECOND. Both wait out and retry 429s.
+        # answers behind the daily run); its limiter waits out and retries 429s. Daily
+        # messages go through their own bot below, paced by the delivery service.
         limiter: Any = AIORateLimiter(overall_max_rate=0, max_retries=3)
         builder = (
             builder.rate_limiter(limiter)
@@ -130,15 +130,15 @@ async def startup(application: Application) -> None:  # type: ignore[type-arg]
 
 
 async def _delivery_bot(application: Application, settings: Settings) -> ExtBot:  # type: ignore[type-arg]
-    """A second bot handle for daily messages: bulk sends, held by PTB's AIORateLimiter to this
-    process's share of Telegram's ~30 messages/s, with 429s waited out and retried."""
-    limiter: Any = AIORateLimiter(overall_max_rate=settings.send_rate_per_second, max_retries=3)
+    """A second bot handle for daily messages: bulk sends on their own connections. No PTB
+    rate limiter: `DeliveryService` paces them to this process's share of Telegram's ~30
+    messages/s and handles 429s itself. (AIORateLimiter pauses every request on a 429, then
+    lets all that queued meanwhile go at once: a burst that earns the next 429.)"""
     bot: ExtBot = ExtBot(  # type: ignore[type-arg]
         application.bot.token,
         base_url=settings.api_base_url,
         base_file_url=settings.api_file_url,
         request=AiohttpRequest(DELIVERY_CONNECTIONS),
-        rate_limiter=limiter,
     )
     await bot.initialize()
     return bot

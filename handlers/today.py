@@ -21,8 +21,8 @@ PRECISE_WITHIN_S = 60.0
 
 
 class TelegramSender:
-    """Sends a delivery through PTB (and so through its AIORateLimiter, which waits out
-    429s itself); maps Telegram's errors onto the coach's Blocked / TryLater."""
+    """Sends a delivery through PTB; maps Telegram's errors onto the coach's Blocked /
+    TryLater (a 429 with its retry_after, which the delivery service waits out)."""
 
     def __init__(self, bot: Bot) -> None:
         self.bot = bot

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import itertools
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -248,6 +249,50 @@ async def test_temporary_failure_retried_after_retry_after(database: Database) -
     clock.at += dt.timedelta(seconds=3)
     await svc.tick(sender)
     assert len(sender.to(1)) == 1
+
+
+class TimedSender:
+    """Records when (event-loop time) each send started; answers one chosen chat's first
+    send with a 429."""
+
+    def __init__(self, limited: int, retry_after: float) -> None:
+        self.starts: list[tuple[int, float]] = []
+        self.limited, self.retry_after = limited, retry_after
+        self.refused_at: float | None = None
+
+    async def send(self, chat_id: int, reply: Reply) -> int:
+        now = asyncio.get_running_loop().time()
+        if chat_id == self.limited and self.refused_at is None:
+            self.refused_at = now
+            raise TryLater("Too Many Requests: retry after 1", retry_after=self.retry_after)
+        self.starts.append((chat_id, now))
+        await asyncio.sleep(0.01)  # a round trip: later sends start while this one is out
+        return len(self.starts)
+
+
+async def test_a_429_holds_paced_sends_then_they_resume_evenly(database: Database) -> None:
+    clock = FixedClock(dt.datetime(2026, 11, 23, 5, 0, tzinfo=UTC))
+    for user in range(1, 13):
+        await make_athlete(database, user, now=clock.now())
+    rate, hold = 20.0, 0.4
+    svc = service(database, clock, send_rate=rate)
+    sender = TimedSender(limited=4, retry_after=hold)
+    await schedule_all(database, svc)
+    clock.at = dt.datetime(2026, 11, 23, 6, 0, 1, tzinfo=UTC)
+    result = await svc.tick(sender)
+    assert (result.sent, result.retried) == (11, 1)
+    assert sender.refused_at is not None
+    after = [at for _, at in sender.starts if at > sender.refused_at]
+    assert after, "every send went before the 429"
+    # Nothing starts while Telegram said to wait, and what waited goes one by one.
+    assert after[0] >= sender.refused_at + hold - 0.01
+    gaps = [b - a for a, b in itertools.pairwise(after)]
+    assert min(gaps) >= 1 / rate - 0.01, gaps
+    # The refused message goes out once its retry_after has passed.
+    clock.at += dt.timedelta(seconds=hold + 0.1)
+    result = await svc.tick(sender)
+    assert result.sent == 1
+    assert sorted(chat for chat, _ in sender.starts) == list(range(1, 13))
 
 
 async def test_changing_time_reschedules_without_a_second_message(database: Database) -> None:

@@ -51,7 +51,7 @@ class Blocked(Exception):
 
 
 class TryLater(Exception):
-    """A temporary failure (network, 429 after the rate limiter's own retries)."""
+    """A temporary failure: the network, or Telegram's 429 with its `retry_after`."""
 
     def __init__(self, message: str, retry_after: float | None = None) -> None:
         super().__init__(message)
@@ -169,9 +169,12 @@ class DeliveryService:
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}"
         self.weekly = weekly
         # Messages/s for the daily run, evenly spaced: no bursts for Telegram's limit to
-        # answer with a 429 (which pauses every send for retry_after). None: unpaced.
+        # answer with a 429. A 429 still comes now and then (network jitter bunches sends
+        # up on Telegram's side): then every send waits out its retry_after, and they resume
+        # evenly spaced, never as a burst that would earn the next 429. None: unpaced.
         self.send_rate = send_rate
         self._sends: deque[float] = deque()
+        self._held_until = 0.0  # loop time before which no paced send starts (a 429)
         self._pace_lock = asyncio.Lock()
         self._lock = asyncio.Lock()
 
@@ -400,6 +403,8 @@ class DeliveryService:
             result.blocked += 1
             return result
         except TryLater as exc:
+            if exc.retry_after is not None:
+                self._hold(exc.retry_after)
             await self._retry(delivery_id, now, str(exc), retry_after=exc.retry_after)
             result.retried += 1
             return result
@@ -417,16 +422,26 @@ class DeliveryService:
         result.late += int(late)
         return result
 
+    def _hold(self, seconds: float) -> None:
+        """Telegram answered 429: no paced send starts for `seconds`. Sends already waiting
+        for their turn then go one by one at `send_rate` (the failed one is retried from the
+        database after the same wait)."""
+        if self.send_rate:
+            until = asyncio.get_running_loop().time() + seconds
+            self._held_until = max(self._held_until, until)
+
     async def _pace(self) -> None:
         """Wait for this send's turn: evenly spaced at `send_rate`, and never more than
         `send_rate` sends in any window of a second plus PACE_MARGIN_S, measured on when the
-        sends really started (a stalled event loop must not release a burst)."""
+        sends really started (a stalled event loop must not release a burst); after a 429,
+        not before its retry_after has passed."""
         if not self.send_rate:
             return
         loop = asyncio.get_running_loop()
         cap = max(1, int(self.send_rate))
         async with self._pace_lock:
             turn = self._sends[-1] + 1.0 / self.send_rate if self._sends else 0.0
+            turn = max(turn, self._held_until)
             if len(self._sends) >= cap:
                 turn = max(turn, self._sends[-cap] + 1.0 + PACE_MARGIN_S)
             if turn > loop.time():
