@@ -10,6 +10,7 @@ from typing import Any, NamedTuple, Protocol
 from sqlalchemy import Table, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.logs import SetDone, set_row
 from db.models import Athlete, Base, ExerciseStateRow, LogBatch, PlanChange, RunLog, SetLog
 
 
@@ -60,21 +61,11 @@ class NewWorkout:
     sets: Sequence[NewSet]
 
 
-class SetValues(Protocol):
+class SetValues(SetDone, Protocol):
     """What a set holds, stored (`SetRow`, `SetLog`) or about to be (`NewSet`)."""
 
     @property
     def exercise(self) -> str: ...
-    @property
-    def reps(self) -> int | None: ...
-    @property
-    def seconds(self) -> int | None: ...
-    @property
-    def load_kg(self) -> float | None: ...
-    @property
-    def per_side(self) -> bool: ...
-    @property
-    def failed(self) -> bool: ...
 
 
 Content = tuple[dt.date, tuple[tuple[str, int, int, float, bool, bool], ...]]
@@ -229,16 +220,7 @@ class History:
             {
                 "athlete_id": athlete_id,
                 "batch_id": batch_id,
-                "performed_on": w.performed_on,
-                "exercise": s.exercise[:80],
-                "set_index": s.set_index,
-                "reps": s.reps,
-                "seconds": s.seconds,
-                "load_kg": s.load_kg,
-                "rpe": s.rpe,
-                "per_side": s.per_side,
-                "failed": s.failed,
-                "notes": s.notes[:500],
+                **set_row(w.performed_on, s.exercise, s.set_index, s, s.notes),
                 "created_at": now,
             }
             for batch_id, w in zip(ids, workouts, strict=True)

@@ -7,9 +7,9 @@ order they were applied in, which is what /undo and edit-replays rely on.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import (
     Date,
@@ -24,9 +24,11 @@ from sqlalchemy import (
     literal_column,
     null,
     select,
+    true,
     union_all,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.util import identity_key
 
@@ -98,6 +100,117 @@ _STATE_COLUMNS = (*STATE_FIELDS, "updated_at")
 _STATE_UPSERTS: dict[str, Any] = {}
 _CONTEXT_QUERIES: dict[tuple[bool, bool], Any] = {}
 _LOOKUP_QUERIES: dict[tuple[tuple[bool, ...], int, bool], Any] = {}
+# What each set of a batch holds of its own (the rest: the batch's athlete, id and time).
+SET_FIELDS = (
+    "performed_on",
+    "exercise",
+    "set_index",
+    "reps",
+    "seconds",
+    "load_kg",
+    "rpe",
+    "per_side",
+    "failed",
+    "notes",
+)
+
+
+class SetDone(Protocol):
+    """A set's own values, as parsed from a message or read from an import."""
+
+    @property
+    def reps(self) -> int | None: ...
+    @property
+    def seconds(self) -> int | None: ...
+    @property
+    def load_kg(self) -> float | None: ...
+    @property
+    def rpe(self) -> float | None: ...
+    @property
+    def per_side(self) -> bool: ...
+    @property
+    def failed(self) -> bool: ...
+
+
+def set_row(
+    performed_on: dt.date, exercise: str, set_index: int, done: SetDone, notes: str
+) -> dict[str, Any]:
+    """One set as `SetLogs` stores it (the SET_FIELDS)."""
+    return {
+        "performed_on": performed_on,
+        "exercise": exercise[:80],
+        "set_index": set_index,
+        "reps": done.reps,
+        "seconds": done.seconds,
+        "load_kg": done.load_kg,
+        "rpe": done.rpe,
+        "per_side": done.per_side,
+        "failed": done.failed,
+        "notes": notes[:500],
+    }
+
+
+_BATCH_FIELDS = (
+    "athlete_id",
+    "source",
+    "source_key",
+    "chat_message_id",
+    "text",
+    "performed_on",
+    "states_before",
+    "created_at",
+)
+_STORE_POSTGRESQL: list[Any] = []
+
+
+def _unnest(table: Any, prefix: str, fields: Sequence[str], name: str) -> Any:
+    """Rows from parallel arrays: unnest(:<prefix><field>, ...) AS name(<fields>), each
+    array of its column's type."""
+    arrays = (bindparam(prefix + f, type_=ARRAY(table.c[f].type)) for f in fields)
+    return func.unnest(*arrays).table_valued(*fields).render_derived(name=name)
+
+
+def _store_postgresql() -> Any:
+    """PostgreSQL: a new batch, its sets and the progression states it leaves in one
+    statement, built once: data-modifying CTEs over unnest()ed arrays (bound: b_<batch
+    field>, s_<SET_FIELDS> and e_<exercise, STATE_FIELDS> as lists). One round trip where
+    the INSERT .. RETURNING, the sets and the upsert took three."""
+    if not _STORE_POSTGRESQL:
+        batches, sets, states = (
+            _TABLES[name] for name in ("log_batches", "set_logs", "exercise_states")
+        )
+        athlete = bindparam("b_athlete_id", type_=batches.c.athlete_id.type)
+        at = bindparam("b_created_at", type_=batches.c.created_at.type)
+        batch = (
+            insert(batches)
+            .values({name: bindparam(f"b_{name}", type_=batches.c[name].type)
+                     for name in _BATCH_FIELDS})
+            .returning(batches.c.id)
+            .cte("batch")
+        )  # fmt: skip
+        each_set = _unnest(sets, "s_", SET_FIELDS, "each_set")
+        add_sets = (
+            insert(sets)
+            .from_select(
+                ["athlete_id", "batch_id", *SET_FIELDS, "created_at"],
+                select(athlete, batch.c.id, *(each_set.c[name] for name in SET_FIELDS), at)
+                .select_from(batch)
+                .join(each_set, true()),
+            )
+            .cte("add_sets")
+        )
+        state_fields = ("exercise", *STATE_FIELDS)
+        each_state = _unnest(states, "e_", state_fields, "each_state")
+        upsert = postgresql.insert(states).from_select(
+            ["athlete_id", *state_fields, "updated_at"],
+            select(athlete, *(each_state.c[name] for name in state_fields), at),
+        )
+        put_states = upsert.on_conflict_do_update(
+            index_elements=["athlete_id", "exercise"],
+            set_={name: upsert.excluded[name] for name in _STATE_COLUMNS},
+        ).cte("put_states")
+        _STORE_POSTGRESQL.append(select(batch.c.id).add_cte(add_sets, put_states))
+    return _STORE_POSTGRESQL[0]
 
 
 def _context_query(keyed: bool, prefetch: bool) -> Any:
@@ -331,8 +444,12 @@ class LogBatches:
         performed_on: dt.date,
         states_before: dict[str, Any],
         now: dt.datetime,
+        sets: Sequence[dict[str, Any]] = (),
+        states: dict[str, dict[str, Any]] | None = None,
     ) -> int:
-        """Store a batch: one INSERT .. RETURNING id."""
+        """Store a batch (one INSERT .. RETURNING id) and, with them, its `sets` (SET_FIELDS
+        dicts) and the progression `states` it leaves (`ExerciseStates.put_many`); on
+        PostgreSQL all three in one statement. Returns the batch's id."""
         row = {
             "athlete_id": athlete_id,
             "source": source,
@@ -343,7 +460,22 @@ class LogBatches:
             "states_before": dict(states_before),
             "created_at": now,
         }
-        return int((await self.session.execute(_BATCH_INSERT, row)).scalar_one())
+        states = states or {}
+        if (sets or states) and self.session.get_bind().dialect.name == "postgresql":
+            params = {f"b_{name}": value for name, value in row.items()}
+            params.update({f"s_{name}": [s[name] for s in sets] for name in SET_FIELDS})
+            params["e_exercise"] = list(states)
+            state_rows = _state_rows(athlete_id, states, now)
+            params.update({f"e_{name}": [r[name] for r in state_rows] for name in STATE_FIELDS})
+            store = ExerciseStates(self.session)
+            await store.flush_orm()
+            batch_id = int((await self.session.execute(_store_postgresql(), params)).scalar_one())
+            store.expire(athlete_id, states)
+            return batch_id
+        batch_id = int((await self.session.execute(_BATCH_INSERT, row)).scalar_one())
+        await SetLogs(self.session).add_many(athlete_id, batch_id, sets, now)
+        await ExerciseStates(self.session).put_many(athlete_id, states, now)
+        return batch_id
 
     async def latest(self, athlete_id: int) -> LogBatch | None:
         """The newest batch, pending or applied."""
@@ -399,10 +531,17 @@ class SetLogs:
     def add(self, row: SetLog) -> None:
         self.session.add(row)
 
-    async def add_many(self, rows: list[dict[str, Any]]) -> None:
-        """Insert many sets (SetLog column dicts) in one executemany statement."""
-        if rows:
-            await self.session.execute(_SET_INSERT, rows)
+    async def add_many(
+        self,
+        athlete_id: int,
+        batch_id: int,
+        sets: Sequence[dict[str, Any]],
+        now: dt.datetime,
+    ) -> None:
+        """Insert a batch's sets (SET_FIELDS dicts) in one executemany statement."""
+        if sets:
+            common = {"athlete_id": athlete_id, "batch_id": batch_id, "created_at": now}
+            await self.session.execute(_SET_INSERT, [{**s, **common} for s in sets])
 
     async def of_batch(self, batch_id: int) -> list[SetLog]:
         query = select(SetLog).where(SetLog.batch_id == batch_id).order_by(SetLog.id)
@@ -463,6 +602,26 @@ class RunLogs:
         return query.order_by(RunLog.performed_on.desc(), RunLog.id.desc()).limit(1)
 
 
+def _state_rows(
+    athlete_id: int, states: dict[str, dict[str, Any]], now: dt.datetime
+) -> list[dict[str, Any]]:
+    """exercise_states rows for `states` (exercise → ExerciseState fields)."""
+    return [
+        {
+            "athlete_id": athlete_id,
+            "exercise": exercise,
+            "working_load_kg": values.get("working_load_kg"),
+            "target_reps": values.get("target_reps"),
+            "e1rm_kg": values.get("e1rm_kg"),
+            "failures": int(values.get("failures") or 0),
+            "sessions": int(values.get("sessions") or 0),
+            "best_e1rm_kg": values.get("best_e1rm_kg"),
+            "updated_at": now,
+        }
+        for exercise, values in states.items()
+    ]
+
+
 class ExerciseStates:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -495,20 +654,7 @@ class ExerciseStates:
         rows of them already in the session are expired so they reload."""
         if not states:
             return
-        rows = [
-            {
-                "athlete_id": athlete_id,
-                "exercise": exercise,
-                "working_load_kg": values.get("working_load_kg"),
-                "target_reps": values.get("target_reps"),
-                "e1rm_kg": values.get("e1rm_kg"),
-                "failures": int(values.get("failures") or 0),
-                "sessions": int(values.get("sessions") or 0),
-                "best_e1rm_kg": values.get("best_e1rm_kg"),
-                "updated_at": now,
-            }
-            for exercise, values in states.items()
-        ]
+        rows = _state_rows(athlete_id, states, now)
         dialect = self.session.get_bind().dialect.name
         if dialect not in _STATE_UPSERTS:
             statement: Any
@@ -524,11 +670,19 @@ class ExerciseStates:
                 index_elements=["athlete_id", "exercise"],
                 set_={name: statement.excluded[name] for name in _STATE_COLUMNS},
             )
-        if self.session.new or self.session.dirty or self.session.deleted:
-            await self.session.flush()  # ORM changes first: the upsert is a Core statement
+        await self.flush_orm()
         await self.session.execute(_STATE_UPSERTS[dialect], rows)
+        self.expire(athlete_id, states)
+
+    async def flush_orm(self) -> None:
+        """ORM changes go first when a Core statement writes states next."""
+        if self.session.new or self.session.dirty or self.session.deleted:
+            await self.session.flush()
+
+    def expire(self, athlete_id: int, exercises: Iterable[str]) -> None:
+        """Rows of these exercises already in the session reload after a Core write."""
         identity_map = self.session.sync_session.identity_map
-        for exercise in states:
+        for exercise in exercises:
             row = identity_map.get(identity_key(ExerciseStateRow, (athlete_id, exercise)))
             if row is not None:
                 self.session.expire(row)

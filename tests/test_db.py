@@ -238,3 +238,57 @@ async def test_concurrent_read_modify_write_never_locks(database: Database) -> N
     async with database.read() as session:
         stored = await session.get(Athlete, athlete_id)
         assert stored is not None and stored.delivery_minute == 7 * 60 + 20
+
+
+async def test_a_batch_goes_in_with_its_sets_and_states(database: Database) -> None:
+    """`LogBatches.insert` with sets and states (on PostgreSQL one statement over arrays):
+    every field of every set as given, NULLs and flags included; states inserted or
+    updated; a state row already loaded in the session reads the new values."""
+    from db.logs import SET_FIELDS, ExerciseStates, LogBatches, SetLogs
+    from tests.factories import make_athlete
+
+    athlete_id = await make_athlete(database, 7, now=NOW)
+    day = dt.date(2026, 11, 21)
+    sets = [
+        {"performed_on": day, "exercise": "Back squat", "set_index": 1, "reps": 5,
+         "seconds": None, "load_kg": 60.0, "rpe": 8.5, "per_side": False, "failed": False,
+         "notes": "felt quick"},
+        {"performed_on": day, "exercise": "Back squat", "set_index": 2, "reps": 4,
+         "seconds": None, "load_kg": 60.0, "rpe": None, "per_side": False, "failed": True,
+         "notes": ""},
+        {"performed_on": day - dt.timedelta(days=1), "exercise": "Side plank",
+         "set_index": 1, "reps": None, "seconds": 45, "load_kg": None, "rpe": None,
+         "per_side": True, "failed": False, "notes": ""},
+    ]  # fmt: skip
+    squat = {"working_load_kg": 62.5, "target_reps": 5, "e1rm_kg": 70.0, "failures": 1,
+             "sessions": 3, "best_e1rm_kg": 71.0}  # fmt: skip
+    plank = {"working_load_kg": None, "target_reps": None, "e1rm_kg": None, "failures": 0,
+             "sessions": 1, "best_e1rm_kg": None}  # fmt: skip
+    async with database.write() as session:
+        earlier = {"Back squat": {**squat, "sessions": 2}}
+        await ExerciseStates(session).put_many(athlete_id, earlier, NOW)
+    later = NOW + dt.timedelta(hours=1)
+    async with database.write() as session:
+        loaded = await ExerciseStates(session).get(athlete_id, "Back squat")
+        assert loaded is not None and loaded.sessions == 2
+        batch_id = await LogBatches(session).insert(
+            athlete_id, source="chat", source_key="k1", chat_message_id=11, text="squat …",
+            performed_on=day, states_before={"Back squat": None}, now=later, sets=sets,
+            states={"Back squat": squat, "Side plank": plank},
+        )  # fmt: skip
+        assert (await ExerciseStates(session).get(athlete_id, "Back squat")) is loaded
+        assert loaded.sessions == 3 and loaded.working_load_kg == 62.5
+    async with database.read() as session:
+        batch = await LogBatches(session).get(athlete_id, batch_id)
+        assert batch is not None
+        assert (batch.source_key, batch.states_before, batch.created_at) == (
+            "k1", {"Back squat": None}, later
+        )
+        stored = await SetLogs(session).of_batch(batch_id)
+        assert [{name: getattr(row, name) for name in SET_FIELDS} for row in stored] == sets
+        assert {(row.athlete_id, row.created_at) for row in stored} == {(athlete_id, later)}
+        states = ExerciseStates(session)
+        assert ExerciseStates.values(await states.get(athlete_id, "Back squat")) == squat
+        assert ExerciseStates.values(await states.get(athlete_id, "Side plank")) == plank
+        side_plank = await states.get(athlete_id, "Side plank")
+        assert side_plank is not None and side_plank.updated_at == later

@@ -43,6 +43,7 @@ from db.logs import (
     SetLogs,
     log_context,
     progress_lookups,
+    set_row,
 )
 from db.models import Athlete, LogBatch, RunLog, SetLog
 from db.repositories import Athletes
@@ -600,7 +601,12 @@ class Logbook:
         batch only; an edited one is applied to the states as restored)."""
         now = self.clock.now()
 
-        async def insert(source: str, states_before: dict[str, Any]) -> int:
+        async def insert(
+            source: str,
+            states_before: dict[str, Any],
+            sets: list[dict[str, Any]] | None = None,
+            states: dict[str, dict[str, Any]] | None = None,
+        ) -> int:
             return await LogBatches(session).insert(
                 athlete.id,
                 source=source,
@@ -610,6 +616,8 @@ class Logbook:
                 performed_on=parsed.day,
                 states_before=states_before,
                 now=now,
+                sets=sets or (),
+                states=states,
             )
 
         if parsed.first_question() is not None and batch is None:
@@ -637,58 +645,22 @@ class Logbook:
         if batch is None:
             # A new batch comes after every stored one, so progression reads all stored sets
             # and runs (`before_batch=None`) and is worked out before anything is written:
-            # the batch is inserted with its `states_before`, then its sets, then the states.
+            # the batch goes in with its `states_before`, its sets and the states it leaves.
             if plans is None:
                 plans = await _Plans.load(session, athlete)
             outcomes, before, after = await self._progress(
                 session, athlete, groups, plans, before_batch=None
             )
-            batch_id = await insert(parsed.source, before)
-            await self._write_sets(session, athlete, batch_id, parsed, now)
+            await insert(parsed.source, before, _set_rows(parsed), after)
         else:
-            await self._write_sets(session, athlete, batch.id, parsed, now)
+            await SetLogs(session).add_many(athlete.id, batch.id, _set_rows(parsed), now)
             plans = await _Plans.load(session, athlete)
             outcomes, before, after = await self._progress(
                 session, athlete, groups, plans, before_batch=batch.id
             )
             batch.states_before = before
-        await ExerciseStates(session).put_many(athlete.id, after, now)
+            await ExerciseStates(session).put_many(athlete.id, after, now)
         return [Reply(_confirmation(header, outcomes, self._today(athlete), athlete.units))]
-
-    async def _write_sets(
-        self,
-        session: AsyncSession,
-        athlete: Athlete,
-        batch_id: int,
-        parsed: _Parsed,
-        now: dt.datetime,
-    ) -> None:
-        """All sets of a parsed log in one insert."""
-        rows: list[dict[str, Any]] = []
-        counters: dict[tuple[dt.date, str], int] = {}
-        for line in parsed.lines:
-            exercise = line.entry.exercise[:80]
-            for number, s in enumerate(line.entry.sets):
-                index = counters.get((line.day, exercise), 0) + 1
-                counters[(line.day, exercise)] = index
-                rows.append(
-                    {
-                        "athlete_id": athlete.id,
-                        "batch_id": batch_id,
-                        "performed_on": line.day,
-                        "exercise": exercise,
-                        "set_index": index,
-                        "reps": s.reps,
-                        "seconds": s.seconds,
-                        "load_kg": s.load_kg,
-                        "rpe": s.rpe,
-                        "per_side": s.per_side,
-                        "failed": s.failed,
-                        "notes": line.entry.notes[:500] if number == 0 else "",
-                        "created_at": now,
-                    }
-                )
-        await SetLogs(session).add_many(rows)
 
     async def _apply(
         self, session: AsyncSession, athlete: Athlete, batch: LogBatch
@@ -697,9 +669,9 @@ class Logbook:
         states it changed in `batch.states_before`."""
         rows = await SetLogs(session).of_batch(batch.id)
         groups: dict[tuple[dt.date, str], list[SetEntry]] = {}
-        for set_row in rows:
-            groups.setdefault((set_row.performed_on, set_row.exercise), []).append(
-                _entry_of(set_row)
+        for stored in rows:
+            groups.setdefault((stored.performed_on, stored.exercise), []).append(
+                _entry_of(stored)
             )
         plans = await _Plans.load(session, athlete)
         outcomes, before, after = await self._progress(
@@ -899,6 +871,21 @@ def _stored(s: SetEntry) -> SetEntry:
         per_side=bool(s.per_side),
         failed=bool(s.failed),
     )
+
+
+def _set_rows(parsed: _Parsed) -> list[dict[str, Any]]:
+    """Every set of a parsed log as `SetLogs` stores it (db.logs.SET_FIELDS), numbered per
+    exercise and day; an entry's notes go on its first set."""
+    rows: list[dict[str, Any]] = []
+    counters: dict[tuple[dt.date, str], int] = {}
+    for line in parsed.lines:
+        exercise = line.entry.exercise[:80]
+        for number, done in enumerate(line.entry.sets):
+            index = counters.get((line.day, exercise), 0) + 1
+            counters[(line.day, exercise)] = index
+            notes = line.entry.notes if number == 0 else ""
+            rows.append(set_row(line.day, exercise, index, done, notes))
+    return rows
 
 
 def _groups(parsed: _Parsed) -> dict[tuple[dt.date, str], list[SetEntry]]:

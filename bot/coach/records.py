@@ -22,8 +22,6 @@ class LoggedSet(SetValues, Protocol):
 
     @property
     def performed_on(self) -> dt.date: ...
-    @property
-    def rpe(self) -> float | None: ...
 
 
 @dataclass(frozen=True)
