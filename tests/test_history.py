@@ -26,6 +26,7 @@ from db.models import (
     SetLog,
 )
 from plans.periodization import phase_for
+from tests import updates
 from tests.conftest import BotHarness
 from tests.factories import PROFILE, make_athlete
 
@@ -132,7 +133,8 @@ async def send_file(
     queued = bot.api._updates
     update = next(u for u in queued if u["update_id"] == update_id)
     queued.remove(update)
-    return await bot.feed(update)
+    # Numbered after the messages `bot.say` sent, as Telegram would: not a stale re-delivery.
+    return await bot.feed({**update, "update_id": updates.next_update_id()})
 
 
 def _texts(sent: list[dict[str, Any]]) -> list[str]:
@@ -188,20 +190,27 @@ async def test_export_import_round_trip_preserves_every_set(bot: BotHarness) -> 
     assert await count(bot, LogBatch, second) == 3
 
 
+async def _export_and_send_back(
+    bot: BotHarness, chat: int, athlete_id: int, *, batches: int
+) -> tuple[bytes, list[tuple[Any, ...]]]:
+    """/export, then the file sent straight back: nothing is added. The file and the sets."""
+    mark = len(bot.api.calls)
+    await bot.say(chat, "/export")
+    content = _document(bot, mark, ".csv")
+    before = await stored_sets(bot, athlete_id)
+    (again,) = _texts(await send_file(bot, chat, "workouts.csv", content))
+    assert "Already imported" in again, again
+    assert await stored_sets(bot, athlete_id) == before
+    assert await count(bot, LogBatch, athlete_id) == batches
+    return content, before
+
+
 async def test_reimporting_your_own_export_adds_only_what_is_new(bot: BotHarness) -> None:
     """Sets logged here, exported and sent back have no import key: their content (day and
     sets) shows they are stored already. A workout that is new in the file is imported."""
     athlete = await make_athlete(bot.db, 704, now=NOW)
     await seed_logs(bot, athlete, SESSIONS)
-    mark = len(bot.api.calls)
-    await bot.say(704, "/export")
-    content = _document(bot, mark, ".csv")
-    before = await stored_sets(bot, athlete)
-
-    (again,) = _texts(await send_file(bot, 704, "workouts.csv", content))
-    assert "Already imported" in again, again
-    assert await stored_sets(bot, athlete) == before
-    assert await count(bot, LogBatch, athlete) == 3
+    content, before = await _export_and_send_back(bot, 704, athlete, batches=3)
 
     table = list(csv.reader(io.StringIO(content.decode())))
     extra = list(table[1])  # one more workout, on a day with nothing logged yet
@@ -215,6 +224,22 @@ async def test_reimporting_your_own_export_adds_only_what_is_new(bot: BotHarness
     after = await stored_sets(bot, athlete)
     assert len(after) == len(before) + 1
     assert (dt.date(2026, 11, 2), "back_squat", 1, 3, None, 70.0) == after[0][:6]
+
+
+async def test_two_logs_in_one_minute_export_as_two_workouts(bot: BotHarness) -> None:
+    """A file holds a workout per title and start minute: two logs sent in the same minute
+    stay two workouts, so sending the export back adds nothing and another athlete gets
+    both as they were."""
+    athlete = await make_athlete(bot.db, 705, now=NOW)
+    for text in ("squat 3x5 60kg", "bench 3x8 40kg"):
+        (reply,) = await bot.say(705, text)
+        assert "Logged" in reply, reply
+    content, before = await _export_and_send_back(bot, 705, athlete, batches=2)
+
+    other = await make_athlete(bot.db, 706, now=NOW)
+    (imported,) = _texts(await send_file(bot, 706, "workouts.csv", content))
+    assert "Imported 2 workouts (6 sets)" in imported, imported
+    assert await stored_sets(bot, other) == before
 
 
 async def test_import_does_not_overwrite_a_newer_state(bot: BotHarness) -> None:

@@ -10,6 +10,11 @@ _update_ids = itertools.count(1_000)
 _message_ids = itertools.count(5_000)
 
 
+def next_update_id() -> int:
+    """The next update id of this test session: newer than every update built so far."""
+    return next(_update_ids)
+
+
 def user(user_id: int, first_name: str = "Runner", language_code: str = "en") -> dict[str, Any]:
     return {
         "id": user_id,

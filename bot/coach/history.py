@@ -458,6 +458,10 @@ def _export_rows(
     tz = tzinfo_for(athlete.timezone)
     rows: list[transfer.ExportRow] = []
     position: dict[tuple[int, str], int] = defaultdict(int)
+    # A reader takes a title and start minute for one workout; each batch's sets on a day
+    # get a pair of their own, or two logs sent in one minute would come back as one.
+    workouts: dict[tuple[int, dt.datetime], str] = {}
+    taken: set[tuple[str, dt.datetime]] = set()
     for s in sets:
         batch = batches.get(s.batch_id)
         title = "RunStrong session"
@@ -468,6 +472,14 @@ def _export_rows(
             local = batch.created_at.astimezone(tz)
             if local.date() == s.performed_on:
                 start = local.replace(tzinfo=None, second=0, microsecond=0)
+        if (s.batch_id, start) not in workouts:
+            name, n = title, 1
+            while (name, start) in taken:
+                n += 1
+                name = f"{title} ({n})"
+            taken.add((name, start))
+            workouts[s.batch_id, start] = name
+        title = workouts[s.batch_id, start]
         key = (s.batch_id, s.exercise)
         index = position[key]
         position[key] += 1
