@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.clock import FixedClock
-from bot.coach.delivery import Blocked, DeliveryService, TryLater
+from bot.coach.delivery import MAX_ATTEMPTS, Blocked, DeliveryService, TryLater
 from bot.coach.replies import Reply
 from db.deliveries import Deliveries
 from db.engine import Database
@@ -249,6 +249,23 @@ async def test_temporary_failure_retried_after_retry_after(database: Database) -
     clock.at += dt.timedelta(seconds=3)
     await svc.tick(sender)
     assert len(sender.to(1)) == 1
+
+
+async def test_429s_never_use_up_the_attempts(database: Database) -> None:
+    """A busy minute can answer one message with 429 many times over: it is still sent once
+    Telegram lets it through (a failing network, by contrast, gives up after MAX_ATTEMPTS)."""
+    clock = FixedClock(dt.datetime(2026, 11, 23, 5, 0, tzinfo=UTC))
+    await make_athlete(database, 1, now=clock.now())
+    svc, sender = service(database, clock), RecordingSender()
+    await schedule_all(database, svc)
+    clock.at = dt.datetime(2026, 11, 23, 6, 0, 1, tzinfo=UTC)
+    for _ in range(MAX_ATTEMPTS + 4):
+        sender.fail_once[1] = 1.0
+        result = await svc.tick(sender)
+        assert result.retried == 1 and sender.to(1) == []
+        clock.at += dt.timedelta(seconds=2)
+    result = await svc.tick(sender)
+    assert result.sent == 1 and len(sender.to(1)) == 1
 
 
 class TimedSender:

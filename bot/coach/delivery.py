@@ -495,6 +495,10 @@ class DeliveryService:
             row = await session.get(Delivery, delivery_id)
             if row is None or row.lease_owner != self.owner:
                 return
+            if retry_after is not None:
+                # Telegram's "later" (429) is not a failed attempt: however many there are in a
+                # busy minute, the message is kept until its catch-up window closes.
+                row.attempts -= 1
             if row.attempts >= MAX_ATTEMPTS:
                 await Deliveries(session).finish(
                     delivery_id, self.owner, "failed", now=now, error=error
