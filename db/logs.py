@@ -7,6 +7,7 @@ order they were applied in, which is what /undo and edit-replays rely on.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -16,6 +17,7 @@ from sqlalchemy import (
     Float,
     Integer,
     String,
+    Table,
     bindparam,
     cast,
     delete,
@@ -160,57 +162,53 @@ _BATCH_FIELDS = (
     "states_before",
     "created_at",
 )
-_STORE_POSTGRESQL: list[Any] = []
 
 
-def _unnest(table: Any, prefix: str, fields: Sequence[str], name: str) -> Any:
+def _unnest(table: Table, prefix: str, fields: Sequence[str], name: str) -> Any:
     """Rows from parallel arrays: unnest(:<prefix><field>, ...) AS name(<fields>), each
     array of its column's type."""
     arrays = (bindparam(prefix + f, type_=ARRAY(table.c[f].type)) for f in fields)
     return func.unnest(*arrays).table_valued(*fields).render_derived(name=name)
 
 
+@functools.cache
 def _store_postgresql() -> Any:
     """PostgreSQL: a new batch, its sets and the progression states it leaves in one
     statement, built once: data-modifying CTEs over unnest()ed arrays (bound: b_<batch
     field>, s_<SET_FIELDS> and e_<exercise, STATE_FIELDS> as lists). One round trip where
     the INSERT .. RETURNING, the sets and the upsert took three."""
-    if not _STORE_POSTGRESQL:
-        batches, sets, states = (
-            _TABLES[name] for name in ("log_batches", "set_logs", "exercise_states")
+    batches, sets, states = (_TABLES[t] for t in ("log_batches", "set_logs", "exercise_states"))
+    athlete = bindparam("b_athlete_id", type_=batches.c.athlete_id.type)
+    at = bindparam("b_created_at", type_=batches.c.created_at.type)
+    batch = (
+        insert(batches)
+        .values({name: bindparam(f"b_{name}", type_=batches.c[name].type)
+                 for name in _BATCH_FIELDS})
+        .returning(batches.c.id)
+        .cte("batch")
+    )  # fmt: skip
+    each_set = _unnest(sets, "s_", SET_FIELDS, "each_set")
+    add_sets = (
+        insert(sets)
+        .from_select(
+            ["athlete_id", "batch_id", *SET_FIELDS, "created_at"],
+            select(athlete, batch.c.id, *(each_set.c[name] for name in SET_FIELDS), at)
+            .select_from(batch)
+            .join(each_set, true()),
         )
-        athlete = bindparam("b_athlete_id", type_=batches.c.athlete_id.type)
-        at = bindparam("b_created_at", type_=batches.c.created_at.type)
-        batch = (
-            insert(batches)
-            .values({name: bindparam(f"b_{name}", type_=batches.c[name].type)
-                     for name in _BATCH_FIELDS})
-            .returning(batches.c.id)
-            .cte("batch")
-        )  # fmt: skip
-        each_set = _unnest(sets, "s_", SET_FIELDS, "each_set")
-        add_sets = (
-            insert(sets)
-            .from_select(
-                ["athlete_id", "batch_id", *SET_FIELDS, "created_at"],
-                select(athlete, batch.c.id, *(each_set.c[name] for name in SET_FIELDS), at)
-                .select_from(batch)
-                .join(each_set, true()),
-            )
-            .cte("add_sets")
-        )
-        state_fields = ("exercise", *STATE_FIELDS)
-        each_state = _unnest(states, "e_", state_fields, "each_state")
-        upsert = postgresql.insert(states).from_select(
-            ["athlete_id", *state_fields, "updated_at"],
-            select(athlete, *(each_state.c[name] for name in state_fields), at),
-        )
-        put_states = upsert.on_conflict_do_update(
-            index_elements=["athlete_id", "exercise"],
-            set_={name: upsert.excluded[name] for name in _STATE_COLUMNS},
-        ).cte("put_states")
-        _STORE_POSTGRESQL.append(select(batch.c.id).add_cte(add_sets, put_states))
-    return _STORE_POSTGRESQL[0]
+        .cte("add_sets")
+    )
+    state_fields = ("exercise", *STATE_FIELDS)
+    each_state = _unnest(states, "e_", state_fields, "each_state")
+    upsert = postgresql.insert(states).from_select(
+        ["athlete_id", *state_fields, "updated_at"],
+        select(athlete, *(each_state.c[name] for name in state_fields), at),
+    )
+    put_states = upsert.on_conflict_do_update(
+        index_elements=["athlete_id", "exercise"],
+        set_={name: upsert.excluded[name] for name in _STATE_COLUMNS},
+    ).cte("put_states")
+    return select(batch.c.id).add_cte(add_sets, put_states)
 
 
 def _context_query(keyed: bool, prefetch: bool) -> Any:
@@ -464,9 +462,10 @@ class LogBatches:
         if (sets or states) and self.session.get_bind().dialect.name == "postgresql":
             params = {f"b_{name}": value for name, value in row.items()}
             params.update({f"s_{name}": [s[name] for s in sets] for name in SET_FIELDS})
-            params["e_exercise"] = list(states)
             state_rows = _state_rows(athlete_id, states, now)
-            params.update({f"e_{name}": [r[name] for r in state_rows] for name in STATE_FIELDS})
+            params.update(
+                {f"e_{name}": [r[name] for r in state_rows] for name in ("exercise", *STATE_FIELDS)}
+            )
             store = ExerciseStates(self.session)
             await store.flush_orm()
             batch_id = int((await self.session.execute(_store_postgresql(), params)).scalar_one())
