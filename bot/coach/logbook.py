@@ -495,9 +495,8 @@ class Logbook:
     def _guess(athlete: Athlete, text: str, today: dt.date) -> list[LogEntry] | None:
         """The message read as a log without the plan (not loaded yet); None if it doesn't
         read as one that way."""
-        units = athlete.units if athlete.units in ("kg", "lb") else "kg"
         try:
-            return parse_log(text, units, today=today)
+            return parse_log(text, _parse_units(athlete), today=today)
         except LogParseError:
             return None
 
@@ -515,7 +514,7 @@ class Logbook:
         a log at all (no numbers, no "done", no run). `plans`: inputs loaded for this call;
         `guess`: the message as `_guess` read it."""
         today = self._today(athlete)
-        units = athlete.units if athlete.units in ("kg", "lb") else "kg"
+        units = _parse_units(athlete)
         if plans is None:
             plans = await _Plans.load(session, athlete)
         stage = "done"
@@ -797,6 +796,11 @@ def _read(
     if guess is not None and not any(entry.exercise in prescription for entry in guess):
         return guess
     return parse_log(text, units, today=today, prescription=prescription)
+
+
+def _parse_units(athlete: Athlete) -> str:
+    """The units a log without any reads in: the athlete's, kg if those aren't set."""
+    return athlete.units if athlete.units in ("kg", "lb") else "kg"
 
 
 def _key(chat_id: int, message_id: int | None) -> str | None:
