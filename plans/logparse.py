@@ -1,7 +1,7 @@
 """Read what an athlete types after a session ("squat 3x5 60kg") into structured set logs.
 
-Pure: no I/O and no clock reads, except that `today` defaults to `datetime.date.today()`
-when a caller does not pass it. Every failure is a `LogParseError` whose `.message` is a
+Pure: no I/O and no clock reads (the caller passes `today`, the athlete's local date).
+Every failure is a `LogParseError` whose `.message` is a
 short, friendly sentence with an example of what works, so the bot can show it as is.
 
 Grammar, one exercise per line (`;` also separates lines), case-insensitive:
@@ -427,7 +427,7 @@ def suggestions_for(entry: LogEntry, limit: int = 3) -> list[str]:
 # dates and notes
 
 
-def _date_offset(match: re.Match[str], today: dt.date | None) -> int:
+def _date_offset(match: re.Match[str], today: dt.date) -> int:
     if match.group("yday"):
         return -1
     if match.group("dby"):
@@ -446,10 +446,10 @@ def _date_offset(match: re.Match[str], today: dt.date | None) -> int:
         raise LogParseError(
             f"{match.group('iso')} is not a date; write it like 2026-11-19."
         ) from None
-    return (when - (today or dt.date.today())).days
+    return (when - today).days
 
 
-def _take_date(line: str, today: dt.date | None) -> tuple[str, int | None]:
+def _take_date(line: str, today: dt.date) -> tuple[str, int | None]:
     match = _DATE_RE.search(line)
     if match is None:
         return line, None
@@ -799,7 +799,7 @@ def _split_name(atoms: list[_Atom]) -> tuple[str, list[str], list[_Q | _Mark], b
 
 
 def _parse_line(
-    line: str, unit: str, prescription: Mapping[str, Prescription] | None
+    line: str, unit: str, prescription: Mapping[str, Prescription] | None, today: dt.date
 ) -> tuple[str, tuple[SetEntry, ...], list[tuple[SetEntry, ...]], list[str]]:
     """One exercise line (no date, no notes) → id, sets, alternative sets, extra words."""
     atoms = _atoms(line)
@@ -807,7 +807,7 @@ def _parse_line(
     if not name:
         raise LogParseError(f"Which exercise was that? Start the line with its name, {EXAMPLE}.")
     exercise_id, ex = _resolve(name)
-    if ex is None and parse_run(line) is not None:
+    if ex is None and parse_run(line, today=today) is not None:
         raise LogParseError(
             "That looks like a run. Log runs like “/run 10k hard” or "
             "“long run 25k”; lifts like “squat 3x5 60kg”."
@@ -863,13 +863,13 @@ def parse_log(
     text: str,
     unit: str = "kg",
     *,
-    today: dt.date | None = None,
+    today: dt.date,
     prescription: Mapping[str, Prescription] | None = None,
 ) -> list[LogEntry]:
     """Parse a log message into one `LogEntry` per exercise line.
 
     `unit` ("kg" or "lb") applies to numbers written without one; `today` anchors explicit
-    dates (default: the system date); `prescription` (by exercise id) picks between readings
+    dates (the athlete's local date); `prescription` (by exercise id) picks between readings
     and marks sets below the prescribed reps as failed. Raises `LogParseError` for anything
     that is not a log, or holds an impossible value.
     """
@@ -899,7 +899,7 @@ def parse_log(
                 elif notes:
                     pending_notes.extend(notes)
                 continue
-            exercise_id, sets, alternatives, extra = _parse_line(line, unit, prescription)
+            exercise_id, sets, alternatives, extra = _parse_line(line, unit, prescription, today)
         except LogParseError as exc:
             if len(lines) > 1:
                 raise LogParseError(
@@ -946,7 +946,7 @@ def parse_done(
     text: str,
     *,
     unit: str = "kg",
-    today: dt.date | None = None,
+    today: dt.date,
     prescription: Mapping[str, Prescription] | None = None,
 ) -> DoneCommand | None:
     """`done`, `yesterday: done`, `done except squat 3x4` → DoneCommand; None if the text is
@@ -1083,7 +1083,7 @@ _DISTANCE_RE = re.compile(
 LONG_RUN_KM = 20.0
 
 
-def parse_run(text: str, *, today: dt.date | None = None) -> RunLog | None:
+def parse_run(text: str, *, today: dt.date) -> RunLog | None:
     """`long run 25k`, `intervals done`, `/run 10k hard`, `tempo 8k`, `easy run 5k` → RunLog;
     None when the text is not about a run. Without a kind word a run of ≥ 20 km counts as
     long (**choice**), anything else as easy. Raises `LogParseError` for a future date."""

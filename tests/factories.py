@@ -34,7 +34,10 @@ async def make_athlete(
     profile: dict[str, Any] | None = None,
     plan_start: dt.date | None = None,
     status: str = "active",
+    summary_day: int | None = None,
 ) -> int:
+    """An onboarded athlete. `summary_day` (0 = Monday) moves the weekly summary off its
+    default Sunday: tests on the real clock pick a weekday they don't run on."""
     async with db.write() as session:
         athlete = Athlete(
             platform="telegram",
@@ -52,7 +55,7 @@ async def make_athlete(
             onboarded_at=now,
             created_at=now,
             updated_at=now,
-            preferences={},
+            preferences={} if summary_day is None else {"summary_day": summary_day},
         )
         session.add(athlete)
         await session.flush()

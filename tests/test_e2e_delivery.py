@@ -32,16 +32,21 @@ async def test_delivery_on_time_restarts_catch_up_429_and_403(
     # The next whole minute at least 15 s away (delivery times are whole minutes).
     due = (now + dt.timedelta(seconds=75)).replace(second=0, microsecond=0)
     on_time, blocked, limited, late, too_late = 5001, 5002, 5003, 5004, 5005
+    # The real clock's weekday may be the summary day: keep the weekly summary on a weekday
+    # three days off, so that each athlete gets only the daily message counted below.
+    away = (due.weekday() + 3) % 7
     db = Database(temp_db.url)
     await upgrade(db.write_engine)
     for user in (on_time, blocked, limited):
-        await make_athlete(db, user, now=now, timezone="UTC", minute=minute_of(due))
+        await make_athlete(
+            db, user, now=now, timezone="UTC", minute=minute_of(due), summary_day=away
+        )
     # Two athletes whose messages fell due while the bot was down: 2 h ago (inside the 6 h
     # catch-up window) and 7 h ago (outside it).
     for user, hours in ((late, 2), (too_late, 7)):
         was_due = (now - dt.timedelta(hours=hours)).replace(second=0, microsecond=0)
         athlete_id = await make_athlete(
-            db, user, now=now, timezone="UTC", minute=minute_of(was_due)
+            db, user, now=now, timezone="UTC", minute=minute_of(was_due), summary_day=away
         )
         async with db.write() as session:
             session.add(

@@ -270,15 +270,15 @@ def test_messages_show_an_example() -> None:
         assert "squat 3x5 60kg" in info.value.message
 
 
-def test_today_defaults_to_the_system_date() -> None:
-    assert parse_log("yesterday squat 3x5 60")[0].day_offset == -1
-    iso = dt.date.today() - dt.timedelta(days=2)
-    assert parse_log(f"{iso.isoformat()} squat 3x5 60")[0].day_offset == -2
+def test_dates_count_from_the_given_today() -> None:
+    assert parse_log("yesterday squat 3x5 60", today=TODAY)[0].day_offset == -1
+    iso = TODAY - dt.timedelta(days=2)
+    assert parse_log(f"{iso.isoformat()} squat 3x5 60", today=TODAY)[0].day_offset == -2
 
 
 def test_unknown_unit_is_refused() -> None:
     with pytest.raises(LogParseError):
-        parse_log("squat 3x5 60", "stone")
+        parse_log("squat 3x5 60", "stone", today=TODAY)
 
 
 # --- prescriptions -----------------------------------------------------------------------
