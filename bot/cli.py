@@ -1,4 +1,5 @@
-"""`runstrong`: run the Telegram bot, the local chat, schema upgrades and plan previews."""
+"""`runstrong`: run the Telegram bot, the local chat, schema upgrades, plan previews and
+whole-block simulations."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import json
 import logging
 import sys
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 from bot.settings import Settings, SettingsError, configure_logging, load_settings
@@ -30,6 +32,23 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--from", dest="start", required=True, help="first day, YYYY-MM-DD")
     plan.add_argument("--weeks", type=int, default=4)
     plan.add_argument("--json", action="store_true", help="print JSON instead of text")
+    sim = sub.add_parser("simulate", help="run the real coach day by day for a simulated athlete")
+    sim.add_argument("--profile", required=True, type=Path, help="profile JSON file")
+    sim.add_argument("--from", dest="start", required=True, help="first day, YYYY-MM-DD")
+    sim.add_argument("--weeks", type=int, default=12)
+    sim.add_argument(
+        "--policy",
+        default="prescribed",
+        help="how the athlete logs: prescribed, top, mid, short or none",
+    )
+    sim.add_argument(
+        "--known",
+        action="append",
+        default=[],
+        metavar="EXERCISE=LOADxREPS",
+        help="a lift the athlete knows, in their unit, e.g. back_squat=100x5 (repeatable)",
+    )
+    sim.add_argument("--json", action="store_true", help="print JSON instead of the table")
     return parser
 
 
@@ -90,10 +109,11 @@ def db_upgrade(settings: Settings) -> None:
     print("Database schema is up to date.")
 
 
-def plan_preview(args: argparse.Namespace) -> int:
+def _profile_and_start(args: argparse.Namespace) -> tuple[Any, Any] | None:
+    """The --profile and --from of `plan` and `simulate`; None after printing the one-line
+    error."""
     import datetime as dt
 
-    from plans.preview import preview_json, preview_text
     from plans.profile import Profile, ProfileError
 
     try:
@@ -102,26 +122,63 @@ def plan_preview(args: argparse.Namespace) -> int:
         start = dt.date.fromisoformat(args.start)
     except FileNotFoundError:
         print(f"error: profile file {args.profile} not found", file=sys.stderr)
-        return 2
+        return None
     except json.JSONDecodeError as exc:
         print(
             f"error: {args.profile} is not valid JSON ({exc.msg}, line {exc.lineno})",
             file=sys.stderr,
         )
-        return 2
+        return None
     except ProfileError as exc:
         print(f"error: invalid profile field {exc.field}: {exc.message}", file=sys.stderr)
-        return 2
+        return None
     except ValueError:
         print(f"error: --from {args.start!r} is not a date like 2026-11-23", file=sys.stderr)
-        return 2
+        return None
     if not 1 <= args.weeks <= 104:
         print("error: --weeks must be between 1 and 104", file=sys.stderr)
+        return None
+    return profile, start
+
+
+def plan_preview(args: argparse.Namespace) -> int:
+    from plans.preview import preview_json, preview_text
+
+    found = _profile_and_start(args)
+    if found is None:
         return 2
+    profile, start = found
     if args.json:
         print(json.dumps(preview_json(profile, start, args.weeks), indent=2))
     else:
         print(preview_text(profile, start, args.weeks))
+    return 0
+
+
+def simulate(args: argparse.Namespace) -> int:
+    from bot import simulate as sim
+
+    found = _profile_and_start(args)
+    if found is None:
+        return 2
+    profile, start = found
+    if args.policy not in sim.POLICIES:
+        print(
+            f"error: --policy {args.policy!r} is not one of {', '.join(sim.POLICIES)}",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        known = [sim.parse_known(text, profile.units) for text in args.known]
+    except sim.SimulationError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.WARNING)
+    days = asyncio.run(sim.simulate(profile, start, args.weeks, args.policy, known))
+    if args.json:
+        print(json.dumps([d.to_json() for d in days], indent=2))
+    else:
+        print(sim.table(days, profile))
     return 0
 
 
@@ -130,6 +187,8 @@ def main(argv: list[str] | None = None) -> int:
     command = args.command or "start"
     if command == "plan":
         return plan_preview(args)
+    if command == "simulate":
+        return simulate(args)
     try:
         settings = load_settings()
     except SettingsError as exc:

@@ -45,6 +45,9 @@ STATE_FIELDS = (
     "failures",
     "sessions",
     "best_e1rm_kg",
+    "e1rm_on",
+    "reps_low",
+    "reps_high",
 )
 
 
@@ -227,7 +230,9 @@ def _context_query(keyed: bool, prefetch: bool) -> Any:
                 ExerciseStateRow.target_reps.label("i1"),
                 ExerciseStateRow.failures.label("i2"),
                 ExerciseStateRow.sessions.label("i3"),
-                no_date.label("d1"),
+                ExerciseStateRow.reps_low.label("i4"),
+                ExerciseStateRow.reps_high.label("i5"),
+                ExerciseStateRow.e1rm_on.label("d1"),
                 no_date.label("d2"),
             ).where(ExerciseStateRow.athlete_id == athlete),
             select(
@@ -236,6 +241,8 @@ def _context_query(keyed: bool, prefetch: bool) -> Any:
                 no_float,
                 no_float,
                 no_float,
+                no_int,
+                no_int,
                 no_int,
                 no_int,
                 no_int,
@@ -254,6 +261,8 @@ def _context_query(keyed: bool, prefetch: bool) -> Any:
                     LogBatch.id,
                     no_int,
                     no_int,
+                    no_int,
+                    no_int,
                     no_date,
                     no_date,
                 ).where(
@@ -270,6 +279,8 @@ def _context_query(keyed: bool, prefetch: bool) -> Any:
                     no_float,
                     no_float,
                     func.max(SetLog.reps),
+                    no_int,
+                    no_int,
                     no_int,
                     no_int,
                     no_date,
@@ -292,11 +303,14 @@ def _context_query(keyed: bool, prefetch: bool) -> Any:
                     no_int,
                     no_int,
                     no_int,
+                    no_int,
+                    no_int,
                     RunLog.performed_on,
                     no_date,
                 ).where(
                     RunLog.athlete_id == athlete,
                     RunLog.kind.in_(HARD_RUN_KINDS),
+                    RunLog.planned.is_(False),
                     RunLog.performed_on.between(
                         bindparam("first_day", type_=Date), bindparam("last_day", type_=Date)
                     ),
@@ -326,7 +340,7 @@ async def log_context(
         params.update(exercises=sorted(set(exercises)), first_day=first, last_day=last)
         context.best_exercises, context.hard_window = frozenset(exercises), (first, last)
     rows = await session.execute(_context_query(source_key is not None, prefetch), params)
-    for k, name, f1, f2, f3, i1, i2, i3, d1, d2 in rows:
+    for k, name, f1, f2, f3, i1, i2, i3, i4, i5, d1, d2 in rows:
         if k == "s":
             context.states[name] = {
                 "working_load_kg": f1,
@@ -335,6 +349,9 @@ async def log_context(
                 "failures": i2,
                 "sessions": i3,
                 "best_e1rm_kg": f3,
+                "e1rm_on": _iso(d1),
+                "reps_low": i4,
+                "reps_high": i5,
             }
         elif k == "c":
             context.changes.append(
@@ -378,6 +395,7 @@ def _lookup_query(unloaded: tuple[bool, ...], days: int, bounded: bool) -> Any:
             hard = select(RunLog.id).where(
                 RunLog.athlete_id == athlete,
                 RunLog.kind.in_(HARD_RUN_KINDS),
+                RunLog.planned.is_(False),
                 RunLog.performed_on.between(
                     bindparam(f"a{j}", type_=Date), bindparam(f"z{j}", type_=Date)
                 ),
@@ -594,6 +612,7 @@ class RunLogs:
         query = select(RunLog).where(
             RunLog.athlete_id == athlete_id,
             RunLog.kind.in_(HARD_RUN_KINDS),
+            RunLog.planned.is_(False),
             RunLog.performed_on.between(day - dt.timedelta(days=1), day),
         )
         if before_batch is not None:
@@ -615,10 +634,24 @@ def _state_rows(
             "failures": int(values.get("failures") or 0),
             "sessions": int(values.get("sessions") or 0),
             "best_e1rm_kg": values.get("best_e1rm_kg"),
+            "e1rm_on": _day(values.get("e1rm_on")),
+            "reps_low": values.get("reps_low"),
+            "reps_high": values.get("reps_high"),
             "updated_at": now,
         }
         for exercise, values in states.items()
     ]
+
+
+def _iso(day: dt.date | None) -> str | None:
+    """State values travel as JSON (a batch's `states_before`): dates as ISO strings."""
+    return None if day is None else day.isoformat()
+
+
+def _day(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
 
 
 class ExerciseStates:
@@ -642,6 +675,9 @@ class ExerciseStates:
         row.failures = int(values.get("failures") or 0)
         row.sessions = int(values.get("sessions") or 0)
         row.best_e1rm_kg = values.get("best_e1rm_kg")
+        row.e1rm_on = _day(values.get("e1rm_on"))
+        row.reps_low = values.get("reps_low")
+        row.reps_high = values.get("reps_high")
         row.updated_at = now
         await self.session.flush()
         return row
@@ -713,4 +749,7 @@ class ExerciseStates:
             "failures": row.failures,
             "sessions": row.sessions,
             "best_e1rm_kg": row.best_e1rm_kg,
+            "e1rm_on": _iso(row.e1rm_on),
+            "reps_low": row.reps_low,
+            "reps_high": row.reps_high,
         }

@@ -161,11 +161,16 @@ class ExerciseStateRow(Base):
     failures: Mapped[int] = mapped_column(default=0)
     sessions: Mapped[int] = mapped_column(default=0)
     best_e1rm_kg: Mapped[float | None]
+    e1rm_on: Mapped[dt.date | None] = mapped_column(Date)  # the day e1rm_kg was last renewed
+    reps_low: Mapped[int | None]  # the rep range working_load_kg and target_reps belong to
+    reps_high: Mapped[int | None]
     updated_at: Mapped[dt.datetime]
 
 
 class RunLog(Base):
-    """A run the athlete reported; hard and long runs hold the next heavy lift."""
+    """A run the athlete reported. `planned`: a hard run on one of their hard-run days or a
+    long run on their long-run day, which the plan already placed the lifting around; only
+    unplanned hard and long runs hold the next heavy lift."""
 
     __tablename__ = "run_logs"
     __table_args__ = (Index("ix_run_logs_athlete_day", "athlete_id", "performed_on"),)
@@ -176,6 +181,7 @@ class RunLog(Base):
     performed_on: Mapped[dt.date] = mapped_column(Date)
     kind: Mapped[str] = mapped_column(String(8))  # easy | hard | long
     distance_km: Mapped[float | None]
+    planned: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[dt.datetime]
 
 

@@ -16,6 +16,8 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
+from plans.units import LB_TO_KG
+
 LoadType = Literal["external", "bodyweight", "hold", "plyo"]
 Pattern = Literal[
     "squat",
@@ -401,6 +403,17 @@ _EXERCISES: tuple[Exercise, ...] = (
         "dumbbell",
         "Knees bent, rise high to hit the soleus.",
         aliases=("soleus raise", "seated calf raise", "bent knee calf raise"),
+        regression="calf_raise",
+    ),
+    _ex(
+        "eccentric_calf_raise",
+        "Eccentric calf raise",
+        "calf_foot",
+        _ALL,
+        "dumbbell",
+        "Up on both feet, lower on one for 3-4 seconds.",
+        aliases=("eccentric calf raises", "slow calf raise", "alfredson raise", "heel drop"),
+        unilateral=True,
         regression="calf_raise",
     ),
     _ex(
@@ -818,6 +831,31 @@ def get(exercise_id: str) -> Exercise:
     return LIBRARY[exercise_id]
 
 
+# Harder variants that need no kit, for athletes without equipment whose library
+# `progression` is a loaded lift (COACHING.md: "No equipment is no dead end").
+_BODYWEIGHT_NEXT: Mapping[str, str] = MappingProxyType(
+    {
+        "bodyweight_squat": "split_squat",
+        "glute_bridge": "single_leg_glute_bridge",
+        "single_leg_glute_bridge": "single_leg_rdl",
+        "calf_raise": "single_leg_calf_raise",
+        "single_leg_calf_raise": "eccentric_calf_raise",
+        "reverse_lunge": "bulgarian_split_squat",
+        "step_up": "step_down",
+        "dead_bug": "leg_raise",
+    }
+)
+
+
+def harder_variant(exercise: Exercise, equipment: str) -> Exercise | None:
+    """The next harder exercise the athlete can do with their equipment, if any."""
+    for name in (exercise.progression, _BODYWEIGHT_NEXT.get(exercise.id)):
+        found = LIBRARY.get(name) if name else None
+        if found is not None and found.available_with(equipment):
+            return found
+    return None
+
+
 def _singular(word: str) -> str:
     if len(word) > 2 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
@@ -874,7 +912,6 @@ def suggest(name: str, limit: int = 3) -> list[Exercise]:
     return found
 
 
-LB_TO_KG = 0.45359237
 NO_LOAD_IMPLEMENTS: frozenset[str] = frozenset({"band", "box", "none"})
 _UPPER_PATTERNS: frozenset[str] = frozenset({"push", "pull"})
 _EPS = 1e-9  # keeps exact halves (61.25 / 1.25, 23 / 2) from drifting under float error

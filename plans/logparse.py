@@ -986,15 +986,16 @@ def entries_from_prescriptions(
     *,
     day_offset: int = 0,
 ) -> list[LogEntry]:
-    """The log of a session done exactly as prescribed (reps at the top of each range), with
-    `exceptions` replacing the prescribed exercise of the same id (extra ones appended)."""
+    """The log of a session done exactly as prescribed (each set at the session's target
+    reps), with `exceptions` replacing the prescribed exercise of the same id (extra ones
+    appended)."""
     by_id = {e.exercise: e for e in exceptions}
     entries: list[LogEntry] = []
     for p in prescriptions:
         if p.exercise in by_id:
             entries.append(_against(by_id.pop(p.exercise), p, day_offset))
             continue
-        reps = p.reps_high or p.reps_low
+        reps = p.target
         if reps is None and p.seconds is None and p.foot_contacts:
             reps = max(1, round(p.foot_contacts / max(p.sets, 1)))
         one = SetEntry(

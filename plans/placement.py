@@ -99,3 +99,15 @@ def strength_days(profile: Profile) -> tuple[int, ...]:
         if spaced([*kept, day]):
             kept.append(day)
     return tuple(kept)
+
+
+def planned_run(profile: Profile, weekday: int, kind: str) -> bool:
+    """A hard run on one of the athlete's hard-run days, or a long run on the long-run day:
+    the plan already placed the lifting around it (rule 2), so it holds nothing. An
+    unplanned hard or long run within 24 h holds the next heavy lift (COACHING.md
+    "Running load vs placement")."""
+    if kind == "hard":
+        return weekday in profile.hard_days
+    if kind == "long":
+        return weekday == profile.long_run_day
+    return True

@@ -1,42 +1,48 @@
-"""Progression rules: from what an athlete logged to what the coach asks for next time.
+"""Progression rules: from what an athlete logged to where they stand for the next session.
 
 Pure functions over `ExerciseState`; the rules and their sources are in COACHING.md
-(double progression, RPE 7–8 targets, the three-strikes stall rule, deloads and tapers that
-never count as failures, plyometric contact caps, e1RM from sets of ≤ 10 reps).
+("Precise definitions"):
+- double progression: a rep range and a target; reps build toward the top at the same load,
+  the load goes up only when every set reaches the top, then the reps start again at the
+  bottom; only a set below the range (or marked failed) is a failure;
+- the stall rule: three failed sessions in a row at the same load cut it by 10 %;
+- the e1RM is the best recent estimate: only heavy sets (≤ 10 reps at RPE ≥ 7) raise or renew
+  it, nothing lowers it but the decay in `plans.loads.effective_e1rm` (and a stall of
+  e1RM-based work, which recalibrates it);
+- deload, taper and race-week sessions neither progress nor count as failures;
+- bodyweight work builds reps to the top of its range, then a harder variant takes over;
+  holds add 5 s, plyometrics a set of ten contacts, within rule 7's dose.
+
+What the next session prescribes from the new state is `plans.programs.next_prescription`;
+the reply to a log quotes it, so the two never disagree.
 """
 
 from __future__ import annotations
 
-import itertools
-import math
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
 from plans import exercises
 from plans.exercises import Exercise, load_step_kg, round_load
+from plans.loads import effective_e1rm, heavy_estimate, kit
 from plans.logparse import SetEntry
 from plans.prescription import Prescription
+from plans.sessions import HOLD_CAP_S, PLYO_SET, bodyweight_range
 from plans.state import ExerciseState
+from plans.units import LB_TO_KG
 
-__all__ = [
-    "Progress",
-    "describe_target",
-    "e1rm",
-    "e1rm_from_rpe",
-    "next_state",
-]
+__all__ = ["Progress", "describe_target", "format_kg", "next_state"]
 
-LB_TO_KG = exercises.LB_TO_KG  # re-exported: bot/coach/records.py imports it from here
 DEFAULT_TARGET_RPE = 8.0  # rule 5: RPE 7–8
 STALL_SESSIONS = 3  # rule 6
 STALL_CUT = 0.10
 HIGH_RPE_CUT = 0.05
-BODYWEIGHT_REP_CAP = 20
 HOLD_STEP_S = 5
-HOLD_CAP_S = 60
 PLYO_CAP = 60  # rule 7, beginner; intermediate 100, advanced 140
 FREE_RANGE_WIDTH = 2
+HEAVY_SHARE = 0.70  # work prescribed under ~70 % of the e1RM says nothing about the max
 
 # Loads of exercises outside the library (custom:…) round like a lower-body barbell lift.
 _CUSTOM = Exercise(
@@ -54,54 +60,45 @@ _CUSTOM = Exercise(
     progression=None,
 )
 
-# RTS chart as % of 1RM by reps to failure (reps + reps in reserve): the RPE 8 column
-# (1: 92.2, 3: 86.3, 5: 81.1, 8: 73.9) sits at 3, 5, 7 and 10; a single at RPE 10 is 100 %.
-_RTS_POINTS: tuple[tuple[float, float], ...] = (
-    (1, 100.0), (3, 92.2), (5, 86.3), (7, 81.1), (10, 73.9),
-)  # fmt: skip
-
 Kind = Literal["external", "bodyweight", "hold", "plyo"]
 
 
 @dataclass(frozen=True)
 class Progress:
-    """The state for the next session, why (one line for the athlete) and any PR text."""
+    """The state for the next session, why (one line for the athlete) and any PR text.
+    `building`: nothing happened but reps building in the range (no failure, no new load),
+    so a next session in another range says all there is to say."""
 
     state: ExerciseState
     reason: str
     pr: str | None = None
+    building: bool = False
 
 
-# ---------------------------------------------------------------------------------------
-# arithmetic
+@dataclass(frozen=True)
+class _Log:
+    """One logged session of one exercise and what it is read against."""
+
+    name: str
+    ex: Exercise | None
+    base: ExerciseState
+    stored: bool  # the athlete had a state for this exercise before
+    sets: Sequence[SetEntry]
+    p: Prescription | None
+    day: dt.date
+    units: str
+    equipment: str
+
+    @property
+    def holding(self) -> bool:
+        return self.p is not None and self.p.mode == "hold"
 
 
-def e1rm(load_kg: float, reps: int) -> float | None:
-    """Epley estimate; a single is its own 1RM; None outside 1–10 reps (Reynolds 2006)."""
-    if reps < 1 or reps > 10 or load_kg <= 0:
-        return None
-    if reps == 1:
-        return round(float(load_kg), 2)
-    return round(load_kg * (1 + reps / 30), 2)
-
-
-def e1rm_from_rpe(load_kg: float, reps: int, rpe: float) -> float | None:
-    """e1RM from the RTS chart: reps to failure = reps + (10 − RPE), % of 1RM interpolated.
-
-    140 kg × 5 @ RPE 8 → 172.6 kg. None when reps to failure fall outside the chart (1–10) or
-    the RPE is outside 1–10.
-    """
-    if reps < 1 or load_kg <= 0 or not 1 <= rpe <= 10:
-        return None
-    to_failure = reps + (10 - rpe)
-    first, last = _RTS_POINTS[0][0], _RTS_POINTS[-1][0]
-    if not first <= to_failure <= last:
-        return None
-    for (r0, p0), (r1, p1) in itertools.pairwise(_RTS_POINTS):
-        if r0 <= to_failure <= r1:
-            pct = p0 + (p1 - p0) * (to_failure - r0) / (r1 - r0)
-            return round(load_kg / (pct / 100), 1)
-    return None  # pragma: no cover - the range check above makes this unreachable
+def format_kg(kg: float, units: str) -> str:
+    """A load in the athlete's unit for progression's sentences (lb to the half pound)."""
+    if units == "lb":
+        return f"{round(kg / LB_TO_KG * 2) / 2:g} lb"
+    return f"{round(kg, 2):g} kg"
 
 
 def _step_up(load: float, ex: Exercise, units: str, increment: float | None, steps: int) -> float:
@@ -132,17 +129,6 @@ def _cut(load: float, fraction: float, ex: Exercise, units: str) -> float:
     return rounded
 
 
-def _fmt_load(kg: float, units: str) -> str:
-    if units == "lb":
-        value = round(kg / LB_TO_KG * 2) / 2
-        return f"{value:g} lb"
-    return f"{round(kg, 2):g} kg"
-
-
-# ---------------------------------------------------------------------------------------
-# the rules
-
-
 def _kind(ex: Exercise | None, sets: Sequence[SetEntry], state: ExerciseState | None) -> Kind:
     if ex is not None and ex.load_type in ("hold", "plyo"):
         return ex.load_type
@@ -151,41 +137,16 @@ def _kind(ex: Exercise | None, sets: Sequence[SetEntry], state: ExerciseState | 
     has_load = any(s.load_kg for s in sets) or (state is not None and state.working_load_kg)
     if ex is not None and ex.load_type == "bodyweight":
         return "external" if has_load else "bodyweight"
-    if ex is None and not has_load:
+    if not has_load:
         return "bodyweight"
     return "external"
 
 
-def _rounding(ex: Exercise | None) -> Exercise:
-    """The exercise whose kit the load is rounded to (`exercises.round_load`).
-
-    Added load on bodyweight work (belt, vest) moves in plate steps, which `round_load`
-    already does for the "bodyweight" implement; a load logged on band, box or no-kit work
-    is treated as plates too, and custom exercises as a lower-body barbell lift.
-    """
-    if ex is None:
-        return _CUSTOM
-    if ex.implement in exercises.NO_LOAD_IMPLEMENTS:
-        return replace(ex, implement="barbell")
-    return ex
-
-
-def _session_e1rm(sets: Sequence[SetEntry]) -> float | None:
-    best: float | None = None
-    for s in sets:
-        if s.load_kg is None or s.reps is None:
-            continue
-        est = (
-            e1rm_from_rpe(s.load_kg, s.reps, s.rpe) if s.rpe is not None else None
-        ) or e1rm(s.load_kg, s.reps)
-        if est is not None and (best is None or est > best):
-            best = est
-    return best
-
-
-def _max_rpe(sets: Sequence[SetEntry]) -> float | None:
-    values = [s.rpe for s in sets if s.rpe is not None]
-    return max(values) if values else None
+def _harder(log: _Log) -> str:
+    found = None if log.ex is None else exercises.harder_variant(log.ex, log.equipment)
+    if found is not None:
+        return f"next time {found.name} takes its place"
+    return "slow the lowering to 3 s to keep it hard"
 
 
 def next_state(
@@ -194,279 +155,351 @@ def next_state(
     sets: Sequence[SetEntry],
     prescription: Prescription | None,
     *,
-    deload_or_taper: bool = False,
+    day: dt.date,
     after_hard_run: bool = False,
     units: str = "kg",
+    equipment: str = "gym",
     increment_kg: float | None = None,
     plyo_cap: int = PLYO_CAP,
-    bodyweight_cap: int = BODYWEIGHT_REP_CAP,
-    hold_cap_s: int = HOLD_CAP_S,
     previous_best_reps_at_load: int | None = None,
+    known_e1rm: float | None = None,
 ) -> Progress:
-    """Apply one logged session of one exercise to its state.
+    """Apply one logged session (`day`) of one exercise to its state.
 
-    Loaded work uses double progression in the prescription's rep range (a free log infers
-    [reps, reps + 2] from the first session at a load and keeps its bottom in `target_reps`);
-    bodyweight work adds reps up to `bodyweight_cap`, holds add 5 s up to `hold_cap_s`, and
-    plyometrics add contacts up to `plyo_cap`, after which the harder variant is suggested.
-    `after_hard_run` holds the main lift (or any lift of a free log) at its load.
-    Loads round with `exercises.round_load` in the athlete's `units`; a load step is
-    `increment_kg` when given (the athlete's own setting), otherwise the COACHING.md one:
-    +2.5 kg/+5 lb lower body, +1.25 kg/+2.5 lb upper body, the next dumbbell/kettlebell size.
+    `prescription` is what the plan asked for that day (None: a free log, read against the
+    range its first session at a load implies: [reps, reps + 2]). `after_hard_run`: an
+    unplanned hard or long run in the 24 h before, which holds the main lift (or any lift of
+    a free log) at its load. Loads round to what the athlete loads with their `equipment`
+    in their `units`; a load step is `increment_kg` when given (the athlete's own setting),
+    otherwise the COACHING.md one. `known_e1rm`: before any heavy set of its own, the
+    estimate the plan starts from (a lift the athlete told us, `plans.loads.starting_e1rm`),
+    which a lighter first estimate doesn't lower.
     """
     ex = exercises.LIBRARY.get(exercise_id)
     name = ex.name if ex is not None else exercise_id.removeprefix("custom:")
     base = state or ExerciseState(exercise=exercise_id)
+    if base.e1rm_kg is None and known_e1rm is not None:
+        base = replace(base, e1rm_kg=round(known_e1rm, 2), e1rm_on=day)
     done = [s for s in sets if s.reps is not None or s.seconds is not None]
     if not done:
         return Progress(base, f"Nothing logged for {name}: targets unchanged.")
+    log = _Log(name, ex, base, state is not None, done, prescription, day, units, equipment)
+    if log.holding:
+        kept = replace(base, sessions=base.sessions + 1)
+        reason = f"{name}: an easy week, so nothing moves and nothing counts as missed."
+        return Progress(kept, reason)
     kind = _kind(ex, done, state)
     if kind == "plyo":
-        return _plyo(base, done, prescription, name, ex, deload_or_taper, plyo_cap)
+        return _plyo(log, plyo_cap)
     if kind == "hold":
-        return _hold(base, done, prescription, name, ex, deload_or_taper, hold_cap_s)
+        return _hold(log)
     if kind == "bodyweight":
-        return _bodyweight(
-            base, done, prescription, name, ex, deload_or_taper, bodyweight_cap,
-            previous_best_reps_at_load,
-        )  # fmt: skip
-    held_for_run = after_hard_run and (prescription is None or prescription.main_lift)
-    return _loaded(
-        base,
-        state,
-        done,
-        prescription,
-        name=name,
-        rounding=_rounding(ex),
-        units=units,
-        increment=increment_kg if increment_kg and increment_kg > 0 else None,
-        deload=deload_or_taper,
-        held_for_run=held_for_run,
-        previous_best_reps=previous_best_reps_at_load,
-        track_e1rm=ex is None or ex.load_type == "external",
+        return _bodyweight(log, previous_best_reps_at_load)
+    held = after_hard_run and (prescription is None or prescription.main_lift)
+    increment = increment_kg if increment_kg and increment_kg > 0 else None
+    if prescription is not None and prescription.mode == "percent":
+        return _percent(log, previous_best_reps_at_load)
+    return _loaded(log, increment, held, previous_best_reps_at_load)
+
+
+# --- loaded work ----------------------------------------------------------------------------
+
+
+def _rounding(log: _Log) -> Exercise:
+    return _CUSTOM if log.ex is None else kit(log.ex, log.equipment)
+
+
+def _estimate(log: _Log, work: Sequence[SetEntry]) -> float | None:
+    """The session's best heavy-set e1RM, or None when none of its sets says anything about
+    the max: added load on bodyweight work, speed and timed work, and work prescribed under
+    ~70 % of the e1RM don't count."""
+    p = log.p
+    if log.ex is not None and log.ex.load_type != "external":
+        return None
+    if p is not None and (p.tempo or p.seconds is not None):
+        return None
+    current = effective_e1rm(log.base, log.day)
+    if p is not None and p.load_kg and current and p.load_kg < HEAVY_SHARE * current:
+        return None
+    prescribed_rpe = p.rpe if p is not None else None
+    found = [
+        heavy_estimate(s.load_kg, s.reps, s.rpe if s.rpe is not None else prescribed_rpe)
+        for s in work
+    ]
+    values = [v for v in found if v is not None]
+    return max(values) if values else None
+
+
+def _with_e1rm(state: ExerciseState, log: _Log, estimate: float | None) -> ExerciseState:
+    """A heavy session renews the best recent e1RM from today: the higher of its estimate and
+    the current (possibly decayed) value. Without one nothing changes."""
+    if estimate is None:
+        return state
+    current = effective_e1rm(log.base, log.day)
+    value = estimate if current is None else max(current, estimate)
+    best = estimate if state.best_e1rm_kg is None else max(state.best_e1rm_kg, estimate)
+    return replace(state, e1rm_kg=round(value, 2), e1rm_on=log.day, best_e1rm_kg=best)
+
+
+def _prs(
+    log: _Log, estimate: float | None, failed: bool, top_reps: int, best_reps: int | None,
+    load_text: str,
+) -> str | None:  # fmt: skip
+    """One PR rule: a session with a failed set sets no record; a heavier e1RM than ever, or
+    more reps than ever at this load, does."""
+    if failed:
+        return None
+    found: list[str] = []
+    best = log.base.best_e1rm_kg
+    if estimate is not None and best is not None and estimate > best + 0.005:
+        found.append(f"e1RM {format_kg(estimate, log.units)}")
+    if best_reps is not None and top_reps > best_reps:
+        found.append(f"{top_reps} reps @ {load_text}")
+    return "PR: " + "; ".join(found) if found else None
+
+
+def _range(log: _Log, load: float | None, min_reps: int) -> tuple[int, int]:
+    p, base = log.p, log.base
+    if p is not None and p.reps_low is not None:
+        return p.reps_low, p.reps_high or p.reps_low
+    same_load = (
+        base.working_load_kg is not None
+        and load is not None
+        and abs(base.working_load_kg - load) < 0.01
     )
+    if same_load and base.reps_low is not None and base.reps_high is not None:
+        return base.reps_low, base.reps_high
+    return min_reps, min_reps + FREE_RANGE_WIDTH
 
 
 def _loaded(
-    base: ExerciseState,
-    state: ExerciseState | None,
-    done: Sequence[SetEntry],
-    p: Prescription | None,
-    *,
-    name: str,
-    rounding: Exercise,
-    units: str,
-    increment: float | None,
-    deload: bool,
-    held_for_run: bool,
-    previous_best_reps: int | None,
-    track_e1rm: bool,
+    log: _Log, increment: float | None, held_for_run: bool, best_reps: int | None
 ) -> Progress:
-    """Double progression with the RPE checks, the stall rule and deload/run holds."""
-    work = [s for s in done if s.reps is not None]
+    """Double progression with the RPE checks, the stall rule and the run hold."""
+    base, p, units, name = log.base, log.p, log.units, log.name
+    work = [s for s in log.sets if s.reps is not None]
     if not work:
         return Progress(base, f"Nothing logged for {name}: targets unchanged.")
     logged = [s.load_kg for s in work if s.load_kg is not None]
-    load = max(logged) if logged else (base.working_load_kg or (p.load_kg if p else None))
+    load = max(logged) if logged else (p.load_kg if p else None) or base.working_load_kg
     top = [s for s in work if s.load_kg == load] if logged else work
     min_reps = min(s.reps or 0 for s in top)
-    rpe = _max_rpe(top)
+    low, high = _range(log, load, min_reps)
+    rpes = [s.rpe for s in top if s.rpe is not None]
+    rpe = max(rpes) if rpes else None
     target_rpe = p.rpe if p is not None else DEFAULT_TARGET_RPE
     same_load = (
-        state is not None
-        and state.working_load_kg is not None
-        and load is not None
-        and abs(state.working_load_kg - load) < 0.01
-    )
-    if p is not None and p.reps_low is not None:
-        low, high = p.reps_low, p.reps_high or p.reps_low
-    else:
-        low = base.target_reps if same_load and base.target_reps else min_reps
-        high = low + FREE_RANGE_WIDTH
+        base.working_load_kg is not None and load is not None
+        and abs(base.working_load_kg - load) < 0.01
+    )  # fmt: skip
     failed = any(s.failed for s in top) or min_reps < low
-    session_e1rm = _session_e1rm(work) if track_e1rm else None  # not for added load
-    shown = _fmt_load(load, units) if load is not None else "your load"
-    run_note = " Held: heavy lifting within 24 h of a hard or long run, no increase today."
+    rounding = _rounding(log)
+    shown = format_kg(load, units) if load is not None else "your load"
 
-    new_load = load
-    target = low
-    failures = 0
-    if deload:
-        new_load = base.working_load_kg if base.working_load_kg is not None else load
-        target = base.target_reps or low
-        failures = base.failures
-        reason = f"{name}: deload/taper session, load held and no failure counted."
-    elif failed:
-        failures = (base.failures if same_load or state is None else 0) + 1
+    new_load, target, failures, stalled, building = load, low, 0, False, False
+    if failed:
+        failures = (base.failures if same_load or not log.stored else 0) + 1
         if failures >= STALL_SESSIONS and load is not None:
             new_load = _cut(load, STALL_CUT, rounding, units)
             failures = 0
+            stalled = True
             reason = (
-                f"{name}: {STALL_SESSIONS} sessions short at {shown}: −10 % to "
-                f"{_fmt_load(new_load, units)}, build back up from {low} reps."
+                f"{name}: {STALL_SESSIONS} sessions in a row short of {low} reps at {shown}: "
+                f"−10 % to {format_kg(new_load, units)}, and build back up from {low}."
             )
         else:
+            target = min(max(base.target_reps or low, low), high) if same_load else low
             reason = (
-                f"{name}: short of {low} reps at {shown} ({failures}/{STALL_SESSIONS}): "
-                "same load next time."
+                f"{name}: a set came in under {low} reps at {shown} "
+                f"({failures} of {STALL_SESSIONS} before the load drops): same load next time."
             )
     elif rpe is not None and rpe - target_rpe >= 2 and load is not None:
         new_load = _cut(load, HIGH_RPE_CUT, rounding, units)
         reason = (
-            f"{name}: RPE {rpe:g} is well above the target {target_rpe:g}: "
-            f"−5 % to {_fmt_load(new_load, units)}."
+            f"{name}: RPE {rpe:g} is well above the {target_rpe:g} we aim for: "
+            f"−5 % to {format_kg(new_load, units)}."
         )
     elif rpe is not None and rpe - target_rpe >= 1:
         target = min(max(min_reps, low), high)
-        reason = f"{name}: RPE {rpe:g} is above the target {target_rpe:g}: hold at {shown}."
+        reason = f"{name}: RPE {rpe:g} is above the {target_rpe:g} we aim for: same load and reps."
     elif min_reps >= high and load is not None:
         steps = 2 if rpe is not None and target_rpe - rpe >= 2 else 1
         if held_for_run:
             target = high
-            reason = f"{name}: all sets at {high} reps at {shown}.{run_note}"
+            reason = (
+                f"{name}: every set reached {high} at {shown}. Held at this load: an "
+                "unplanned hard or long run in the last 24 h, so no increase today."
+            )
         else:
             new_load = _step_up(load, rounding, units, increment, steps)
-            bigger = " (easy at RPE " + f"{rpe:g}, a bigger step)" if steps == 2 else ""
+            bigger = f" (RPE {rpe:g} was easy: a bigger step)" if steps == 2 else ""
             reason = (
-                f"{name}: all sets hit {high} reps at {shown}: "
-                f"{_fmt_load(new_load, units)} next{bigger}, back to {low} reps."
+                f"{name}: every set reached {high} at {shown}: "
+                f"{format_kg(new_load, units)} next{bigger}, back to {low} reps."
             )
     else:
-        if p is not None and p.reps_low is not None:
-            target = min(max(min_reps + 1, low), high)
-        reason = f"{name}: build reps at {shown} until every set reaches {high}."
+        target = min(max(min_reps + 1, low), high)
+        reason = f"{name}: in the {low}-{high} range at {shown}: same load, aim for {target} reps."
         if load is None:
             reason += " Log the load to get load targets."
-    if held_for_run and not deload and run_note.strip() not in reason:
-        reason += run_note
-
-    e1rm_now = base.e1rm_kg if deload or session_e1rm is None else session_e1rm
-    best = base.best_e1rm_kg
-    prs: list[str] = []
-    if not deload and session_e1rm is not None:
-        if best is not None and session_e1rm > best + 0.005:
-            prs.append(f"e1RM {_fmt_load(session_e1rm, units)}")
-        best = session_e1rm if best is None else max(best, session_e1rm)
+        building = True
+    estimate = _estimate(log, work)
     top_reps = max(s.reps or 0 for s in top)
-    if previous_best_reps is not None and top_reps > previous_best_reps:
-        prs.append(f"{top_reps} reps @ {shown}")
     new_state = replace(
         base,
         working_load_kg=new_load,
         target_reps=target,
-        e1rm_kg=e1rm_now,
+        reps_low=low,
+        reps_high=high,
         failures=failures,
         sessions=base.sessions + 1,
-        best_e1rm_kg=best,
     )
-    return Progress(new_state, reason, "PR: " + "; ".join(prs) if prs else None)
+    new_state = _with_e1rm(new_state, log, estimate)
+    if stalled:
+        new_state = _recalibrated(new_state, log)
+    pr = _prs(log, estimate, failed, top_reps, best_reps, shown)
+    return Progress(new_state, reason, pr, building)
 
 
-def _harder(ex: Exercise | None) -> str:
-    if ex is not None and ex.progression is not None and ex.progression in exercises.LIBRARY:
-        return f"move on to {exercises.get(ex.progression).name}"
-    return "add load or slow the tempo"
+def _recalibrated(state: ExerciseState, log: _Log) -> ExerciseState:
+    """A stall says the e1RM was set too high: it comes down 10 % with the loads."""
+    current = effective_e1rm(log.base, log.day)
+    if current is None:
+        return state
+    return replace(state, e1rm_kg=round(current * (1 - STALL_CUT), 2), e1rm_on=log.day)
 
 
-def _shortfall(failures: int, goal: int, *, floor: int) -> tuple[int, int]:
-    """A session short of its rep or hold goal: one more failure; the STALL_SESSIONS-th cuts
-    the goal by STALL_CUT (not below `floor`) and starts the count again.
-    Returns (target, failures)."""
+def _percent(log: _Log, best_reps: int | None) -> Progress:
+    """Work whose load follows the e1RM (power, maintenance): the session may renew the e1RM;
+    three failed sessions in a row mean the e1RM was too high: −10 %."""
+    base, p, name = log.base, log.p, log.name
+    assert p is not None
+    work = [s for s in log.sets if s.reps is not None]
+    if not work:
+        return Progress(base, f"Nothing logged for {name}: targets unchanged.")
+    low = p.reps_low or 1
+    failed = any(s.failed for s in work) or min(s.reps or 0 for s in work) < low
+    estimate = _estimate(log, work)
+    new_state = replace(base, sessions=base.sessions + 1, failures=0)
+    if failed:
+        failures = base.failures + 1
+        current = effective_e1rm(base, log.day)
+        if failures >= STALL_SESSIONS and current is not None:
+            new_state = _recalibrated(new_state, log)
+            reason = (
+                f"{name}: {STALL_SESSIONS} sessions in a row short of {low} reps: loads come "
+                "down 10 % from here."
+            )
+        else:
+            new_state = replace(new_state, failures=failures)
+            reason = (
+                f"{name}: a set came in under {low} reps ({failures} of {STALL_SESSIONS} "
+                "before the loads drop)."
+            )
+        return Progress(new_state, reason)
+    new_state = _with_e1rm(new_state, log, estimate)
+    if new_state.e1rm_kg != base.e1rm_kg and new_state.e1rm_kg is not None:
+        reason = f"{name}: strong work: your e1RM is now {format_kg(new_state.e1rm_kg, log.units)}."
+    elif p.tempo:
+        reason = f"{name}: done. Speed is the point here: keep every rep fast."
+    else:
+        reason = f"{name}: done. Loads follow your e1RM in this phase."
+    top_reps = max(s.reps or 0 for s in work)
+    load = max((s.load_kg for s in work if s.load_kg), default=None)
+    shown = format_kg(load, log.units) if load else "your load"
+    return Progress(new_state, reason, _prs(log, estimate, False, top_reps, best_reps, shown))
+
+
+# --- bodyweight, holds, plyometrics ---------------------------------------------------------
+
+
+def _stall(failures: int, goal: int, floor: int) -> tuple[int, int]:
+    """One more failed session; the third in a row cuts the goal by 10 % (not below `floor`).
+    Returns (goal, failures)."""
     if failures + 1 >= STALL_SESSIONS:
         return max(floor, round(goal * (1 - STALL_CUT))), 0
     return goal, failures + 1
 
 
-def _bodyweight(
-    base: ExerciseState,
-    done: Sequence[SetEntry],
-    p: Prescription | None,
-    name: str,
-    ex: Exercise | None,
-    deload: bool,
-    cap: int,
-    previous_best_reps: int | None,
-) -> Progress:
-    """Reps go up 1–2 per set to `cap`, then the harder variant."""
-    work = [s for s in done if s.reps is not None]
+def _bodyweight(log: _Log, best_reps: int | None) -> Progress:
+    """Double progression on reps: build to the top of the range, then the harder variant."""
+    base, p, name = log.base, log.p, log.name
+    work = [s for s in log.sets if s.reps is not None]
     if not work:
         return Progress(base, f"Nothing logged for {name}: targets unchanged.")
     min_reps = min(s.reps or 0 for s in work)
-    goal = base.target_reps or (p.reps_high or p.reps_low if p else None) or min_reps
-    rpe = _max_rpe(work)
+    if p is not None and p.reps_low is not None:
+        low, high = p.reps_low, p.reps_high or p.reps_low
+    elif base.reps_low is not None and base.reps_high is not None:
+        low, high = base.reps_low, base.reps_high
+    elif log.ex is not None:
+        low, high = bodyweight_range(log.ex, log.equipment)
+    else:
+        low, high = min_reps, min_reps + FREE_RANGE_WIDTH
+    goal = (p.target if p is not None else None) or base.target_reps or low
+    rpes = [s.rpe for s in work if s.rpe is not None]
+    rpe = max(rpes) if rpes else None
     target_rpe = p.rpe if p is not None else DEFAULT_TARGET_RPE
     failures = 0
-    target = goal
-    if deload:
-        failures = base.failures
-        reason = f"{name}: deload/taper session, target held and no failure counted."
-    elif any(s.failed for s in work) or min_reps < goal:
-        target, failures = _shortfall(base.failures, goal, floor=1)
+    failed = any(s.failed for s in work) or min_reps < low
+    if failed:
+        target, failures = _stall(base.failures, goal, low)
         if failures == 0:
-            reason = f"{name}: {STALL_SESSIONS} sessions short of {goal}: back to {target} reps."
+            reason = f"{name}: {STALL_SESSIONS} sessions in a row under {low}: aim for {target}."
         else:
-            reason = f"{name}: short of {goal} reps ({failures}/{STALL_SESSIONS}): same target."
+            reason = f"{name}: under {low} reps ({failures} of {STALL_SESSIONS}): same target."
     elif rpe is not None and rpe - target_rpe >= 1:
-        reason = f"{name}: RPE {rpe:g} is above the target {target_rpe:g}: hold at {goal} reps."
+        target = min(max(min_reps, low), high)
+        reason = f"{name}: RPE {rpe:g} is above the {target_rpe:g} we aim for: same target."
+    elif min_reps >= high:
+        target = high + 1
+        reason = f"{name}: every set reached {high}: {_harder(log)}."
     else:
-        reached = max(goal, min_reps)
-        if reached >= cap:
-            target = reached
-            reason = f"{name}: {reached} reps a set is plenty: {_harder(ex)}."
-        else:
-            step = 2 if rpe is not None and target_rpe - rpe >= 2 else 1
-            target = min(reached + step, cap)
-            reason = f"{name}: every set hit {goal}: aim for {target} reps next time."
-            if target >= cap:
-                reason += f" At {cap}, {_harder(ex)}."
-    top_reps = max(s.reps or 0 for s in work)
-    pr = None
-    if previous_best_reps is not None and top_reps > previous_best_reps:
-        pr = f"PR: {top_reps} reps"
+        step = 2 if rpe is not None and target_rpe - rpe >= 2 else 1
+        target = min(max(min_reps, low) + step, high)
+        reason = f"{name}: aim for {target} reps a set next time (top of the range: {high})."
     new_state = replace(
-        base, target_reps=target, failures=failures, sessions=base.sessions + 1
+        base,
+        target_reps=target,
+        reps_low=low,
+        reps_high=high,
+        failures=failures,
+        sessions=base.sessions + 1,
     )
+    top_reps = max(s.reps or 0 for s in work)
+    pr = None if failed or best_reps is None or top_reps <= best_reps else f"PR: {top_reps} reps"
     return Progress(new_state, reason, pr)
 
 
-def _hold(
-    base: ExerciseState,
-    done: Sequence[SetEntry],
-    p: Prescription | None,
-    name: str,
-    ex: Exercise | None,
-    deload: bool,
-    cap: int,
-) -> Progress:
-    """Holds add 5 s a session up to `cap` seconds, then the harder variant."""
-    secs = [s.seconds for s in done if s.seconds is not None]
+def _hold(log: _Log) -> Progress:
+    """Holds add 5 s a session up to a minute, then the harder variant."""
+    base, p, name = log.base, log.p, log.name
+    secs = [s.seconds for s in log.sets if s.seconds is not None]
     if not secs:
         return Progress(base, f"Nothing logged for {name}: targets unchanged.")
     shortest = min(secs)
     goal = base.target_reps or (p.seconds if p else None) or shortest
     failures = 0
     target = goal
-    if deload:
-        failures = base.failures
-        reason = f"{name}: deload/taper session, target held and no failure counted."
-    elif any(s.failed for s in done) or shortest < goal:
-        target, failures = _shortfall(base.failures, goal, floor=5)
+    if any(s.failed for s in log.sets) or shortest < goal:
+        target, failures = _stall(base.failures, goal, 5)
         if failures == 0:
-            reason = f"{name}: {STALL_SESSIONS} sessions short of {goal} s: back to {target} s."
+            reason = f"{name}: {STALL_SESSIONS} sessions short of {goal} s: {target} s next."
         else:
-            reason = f"{name}: short of {goal} s ({failures}/{STALL_SESSIONS}): same target."
+            reason = f"{name}: short of {goal} s ({failures} of {STALL_SESSIONS}): same target."
     else:
         reached = max(goal, shortest)
-        if reached >= cap:
-            target = reached
-            reason = f"{name}: {reached} s holds are solid: {_harder(ex)}."
+        if reached >= HOLD_CAP_S:
+            target = HOLD_CAP_S + HOLD_STEP_S
+            reason = f"{name}: {HOLD_CAP_S} s holds are solid: {_harder(log)}."
         else:
-            target = min(reached + HOLD_STEP_S, cap)
+            target = min(reached + HOLD_STEP_S, HOLD_CAP_S)
             reason = f"{name}: held {goal} s every set: {target} s next time."
-    loads = [s.load_kg for s in done if s.load_kg is not None]
+    loads = [s.load_kg for s in log.sets if s.load_kg is not None]
     new_state = replace(
         base,
         target_reps=target,
+        reps_high=HOLD_CAP_S,
         failures=failures,
         sessions=base.sessions + 1,
         working_load_kg=max(loads) if loads else base.working_load_kg,
@@ -474,43 +507,32 @@ def _hold(
     return Progress(new_state, reason)
 
 
-def _plyo(
-    base: ExerciseState,
-    done: Sequence[SetEntry],
-    p: Prescription | None,
-    name: str,
-    ex: Exercise | None,
-    deload: bool,
-    cap: int,
-) -> Progress:
-    """Foot contacts per session grow ~10 % (≥ 5) within the dose cap for the level."""
-    contacts = sum((s.reps or 0) * (2 if s.per_side else 1) for s in done)
-    goal = base.target_reps or (p.foot_contacts if p else None) or contacts
+def _plyo(log: _Log, cap: int) -> Progress:
+    """Foot contacts grow a set of ten a session within the level's dose (rule 7)."""
+    base, p, name = log.base, log.p, log.name
+    contacts = sum((s.reps or 0) * (2 if s.per_side else 1) for s in log.sets)
+    goal = (p.foot_contacts if p else None) or base.target_reps or contacts
     goal = min(goal, cap)
-    if deload:
-        target = goal
-        reason = f"{name}: deload/taper session, contacts held at {goal}."
-    elif contacts < goal:
+    if contacts < goal:
         target = goal
         reason = f"{name}: {contacts} of {goal} contacts: same dose next time."
     elif goal >= cap:
-        target = cap
-        reason = f"{name}: at the {cap}-contact cap for your level: {_harder(ex)}."
-        if contacts > cap:
-            reason += f" Keep it to {cap} contacts a session."
+        target = cap + PLYO_SET
+        reason = f"{name}: the {cap}-contact top of your level's dose: {_harder(log)}."
     else:
-        done_within = max(goal, min(contacts, cap))
-        step = max(5, 5 * math.ceil(done_within * 0.10 / 5))
-        target = min(done_within + step, cap)
+        target = min(goal + PLYO_SET, cap)
         reason = f"{name}: {contacts} contacts done: {target} next time."
-    new_state = replace(base, target_reps=target, failures=0, sessions=base.sessions + 1)
+    new_state = replace(
+        base, target_reps=target, reps_high=cap, failures=0, sessions=base.sessions + 1
+    )
     return Progress(new_state, reason)
 
 
 def describe_target(
     state: ExerciseState, exercise_id: str, units: str = "kg", *, sets: int = 3
 ) -> str:
-    """The one-line next target, e.g. "Next: 3×6 @ 62.5 kg" (in the athlete's unit)."""
+    """The next target from the state alone, for exercises the plan doesn't hold ("Next:
+    3×6 @ 62.5 kg", in the athlete's unit); the plan's own line when it does."""
     ex = exercises.LIBRARY.get(exercise_id)
     kind = ex.load_type if ex is not None else "external"
     if kind == "plyo":
@@ -525,4 +547,4 @@ def describe_target(
     if load is None or load <= 0:
         return head
     sign = "+" if kind in ("bodyweight", "hold") else ""
-    return f"{head} @ {sign}{_fmt_load(load, units)}"
+    return f"{head} @ {sign}{format_kg(load, units)}"

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from plans.exercises import LB_TO_KG, LIBRARY, Exercise, round_load
+from plans.exercises import LIBRARY, Exercise, round_load
 from plans.prescription import Prescription
 from plans.profile import WEEKDAY_LABELS
 from plans.programs import MONTH_LABELS, DayPlan, day_label
+from plans.units import LB_TO_KG
 
 MAX_MESSAGE_CHARS = 1500
 _LOADABLE_PATTERNS = frozenset({"squat", "hinge", "single_leg", "push", "pull"})
@@ -48,10 +49,18 @@ def _dose(p: Prescription) -> str:
     if p.foot_contacts is not None:
         return f"{p.sets}×{p.foot_contacts // max(1, p.sets)} contacts"
     if p.seconds is not None:
-        amount = f"{p.seconds} s{side}"
+        amount = f"{_num(p.seconds / 60)} min" if p.seconds >= 120 else f"{p.seconds} s"
+        amount += side
     else:
         amount = f"{p.reps_label}{side}"
     return amount if p.sets == 1 else f"{p.sets}×{amount}"
+
+
+def _aim(p: Prescription) -> str | None:
+    """This session's target inside a rep range: "aim for 7"."""
+    if p.reps_low is None or p.reps_high is None or p.reps_high == p.reps_low:
+        return None
+    return f"aim for {p.target}"
 
 
 def _load_text(p: Prescription, plan: DayPlan, units: str) -> str | None:
@@ -67,18 +76,32 @@ def _load_text(p: Prescription, plan: DayPlan, units: str) -> str | None:
 
 
 def exercise_line(p: Prescription, plan: DayPlan, units: str = "kg") -> str:
-    """'Goblet squat 3×8 @ 16 kg · rest 90 s · RPE 7' (escaped, no markup)."""
+    """'Goblet squat 3×8-12 @ 16 kg, aim for 10 · rest 90 s · RPE 7' (escaped, no markup).
+
+    In a superset the rest is said once, after the group's last line (`group_rest`)."""
     ex = LIBRARY[p.exercise]
     text = f"{ex.name} {_dose(p)}"
     load = _load_text(p, plan, units)
     if load is not None and p.load_kg is not None:
         text += f" @ {load}"
-    elif load is not None:
+    aim = _aim(p)
+    if aim is not None:
+        text += f", {aim}"
+    if load is not None and p.load_kg is None:
         text += f" · {load}"
-    text += f" · rest {_rest(p.rest_s)}"
+    if p.tempo:
+        text += f" · {p.tempo}"
+    if len(p.group) < 2:
+        text += f" · rest {_rest(p.rest_s)}"
     if not (load or "").startswith("light"):
         text += f" · RPE {_num(p.rpe)}"
     return _esc(text)
+
+
+def group_rest(members: Sequence[Prescription]) -> str:
+    """'A1 → A2 → A3 back to back, rest 90 s after each round'."""
+    chain = " → ".join(p.group for p in members)
+    return _esc(f"{chain} back to back, rest {_rest(members[-1].rest_s)} after each round")
 
 
 def _log_example(plan: DayPlan, units: str) -> str:
@@ -86,7 +109,7 @@ def _log_example(plan: DayPlan, units: str) -> str:
         if p.reps_low is not None:
             ex = LIBRARY[p.exercise]
             name = ex.aliases[0] if ex.aliases and len(ex.aliases[0]) <= 5 else ex.name.lower()
-            example = f"{name} {p.sets}x{p.reps_high or p.reps_low}"
+            example = f"{name} {p.sets}x{p.target}"
             if p.load_kg is not None:
                 example += " " + format_load(p.load_kg, ex, units).replace(" ", "")
             return example
@@ -119,22 +142,35 @@ def render_day(plan: DayPlan, units: str = "kg", *, late_note: str | None = None
     top.append(_esc(plan.focus or plan.phase.focus))
     body: list[str] = []
     cues: list[str] = []
-    for i, p in enumerate(plan.exercises, 1):
-        body.append(f"<b>{i}.</b> {exercise_line(p, plan, units)}")
+    rounds: dict[int, str] = {}
+    for i, p in enumerate(plan.exercises):
+        mark = p.group or str(i + 1)
+        body.append(f"<b>{mark}.</b> {exercise_line(p, plan, units)}")
         cues.append(f"   <i>{_esc(LIBRARY[p.exercise].cue)}</i>")
+        following = plan.exercises[i + 1] if i + 1 < len(plan.exercises) else None
+        if len(p.group) > 1 and (following is None or following.group[:1] != p.group[:1]):
+            members = [q for q in plan.exercises if q.group[:1] == p.group[:1]]
+            rounds[i] = f"   ↻ <i>{group_rest(members)}</i>"
     warm = f" incl. {plan.warmup_min} min warm-up" if plan.warmup_min else ""
     example = _esc(_log_example(plan, units))
     tail = [f"⏱ ~{plan.minutes} min{warm}", *notes]
     tail.append(f'Log: reply "{example}" or tap ✅ Done')
-    return _fit(top, body, cues, "\n".join(tail))
+    return _fit(top, body, cues, "\n".join(tail), rounds)
 
 
 def exercise_line_short(p: Prescription) -> str:
     return _esc(f"{LIBRARY[p.exercise].name} {_dose(p)}")
 
 
-def _fit(top: list[str], body: list[str], cues: list[str], tail: str) -> str:
-    """Join the parts; drop cues, then trim, until the message is short enough."""
+def _fit(
+    top: list[str],
+    body: list[str],
+    cues: list[str],
+    tail: str,
+    rounds: Mapping[int, str] | None = None,
+) -> str:
+    """Join the parts; drop cues, then trim, until the message is short enough. `rounds`:
+    the line after a superset's last exercise (by index), kept while the exercise is."""
 
     def join(with_cues: bool, lines: list[str], end: str) -> str:
         rows = list(top)
@@ -144,6 +180,8 @@ def _fit(top: list[str], body: list[str], cues: list[str], tail: str) -> str:
                 rows.append(line)
                 if with_cues and i < len(cues):
                     rows.append(cues[i])
+                if rounds and i in rounds:
+                    rows.append(rounds[i])
         if end:
             rows += ["", end]
         return "\n".join(rows)

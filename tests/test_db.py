@@ -261,9 +261,11 @@ async def test_a_batch_goes_in_with_its_sets_and_states(database: Database) -> N
          "per_side": True, "failed": False, "notes": ""},
     ]  # fmt: skip
     squat = {"working_load_kg": 62.5, "target_reps": 5, "e1rm_kg": 70.0, "failures": 1,
-             "sessions": 3, "best_e1rm_kg": 71.0}  # fmt: skip
+             "sessions": 3, "best_e1rm_kg": 71.0, "e1rm_on": "2026-11-20", "reps_low": 3,
+             "reps_high": 5}  # fmt: skip
     plank = {"working_load_kg": None, "target_reps": None, "e1rm_kg": None, "failures": 0,
-             "sessions": 1, "best_e1rm_kg": None}  # fmt: skip
+             "sessions": 1, "best_e1rm_kg": None, "e1rm_on": None, "reps_low": None,
+             "reps_high": None}  # fmt: skip
     async with database.write() as session:
         earlier = {"Back squat": {**squat, "sessions": 2}}
         await ExerciseStates(session).put_many(athlete_id, earlier, NOW)

@@ -4,7 +4,9 @@ Application (process_update) on SQLite, and on PostgreSQL when TEST_DATABASE_URL
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
+from zoneinfo import ZoneInfo
 from typing import Any
 
 import pytest
@@ -17,12 +19,13 @@ from db.logs import LogBatches, log_context, progress_lookups
 from db.models import Athlete, ExerciseStateRow, LogBatch, RunLog, SetLog
 from db.repositories import Athletes
 from plans.logparse import parse_log
+from plans.programs import day_label
 from tests import updates
 from tests.conftest import BotHarness
 from tests.factories import PROFILE as FACTORY_PROFILE
 from tests.test_onboarding import onboard_by_buttons
 
-# What onboard_by_buttons stores: strength on Wed (A: back squat 3×6-10 as the main lift)
+# What onboard_by_buttons stores: strength on Wed (A: back squat 3×8-10 as the main lift)
 # and Fri; Mon 23 Nov 2026 (the fixture clock, 07:00 in Berlin) is a mobility day.
 PROFILE: dict[str, Any] = {
     **FACTORY_PROFILE,
@@ -30,6 +33,7 @@ PROFILE: dict[str, Any] = {
     "known_loads": [],
 }
 WEDNESDAY = dt.datetime(2026, 11, 25, 6, 0, tzinfo=dt.UTC)
+BERLIN = ZoneInfo("Europe/Berlin")
 PLAN_START = dt.date(2026, 11, 23)
 
 
@@ -97,26 +101,53 @@ def buttons(sent: list[dict[str, Any]]) -> list[str]:
     ]
 
 
+_NEXT = re.compile(r"➡️ Next, (\w{3} \d{1,2} \w{3}|today): (.+)")
+
+
+async def next_lines_match_the_sessions(bot: BotHarness, user_id: int, reply: str) -> int:
+    """Every "Next, <day>: <line>" of a log's reply stands, word for word, in the message that
+    day's session sends (the reply and the session come from one function). Returns how
+    many were checked."""
+    found = _NEXT.findall(reply)
+    saved = bot.clock.at
+    for day, line in found:
+        if day != "today":
+            while day_label(bot.clock.at.astimezone(BERLIN).date()) != day:
+                bot.clock.advance(dt.timedelta(days=1))
+        (today,) = await bot.say(user_id, "/today")
+        assert line in today, (line, today)
+        bot.clock.at = saved
+    return len(found)
+
+
 async def test_log_message_gets_normalized_confirmation_and_next_target(bot: BotHarness) -> None:
     await seed(bot, 10)
     (reply,) = await bot.say(10, "Squat 3 x 5 @ 60kg")
     assert "Back squat 3×5 @ 60 kg" in reply
-    assert "Next: 3×5 @ 60 kg" in reply  # a free log builds reps at the load first
+    # Monday is a mobility day: the next squat is Wednesday's, in its own 8-10 range, its
+    # load set for those reps from the e1RM the log gave (70 kg).
+    assert "Next, Wed 25 Nov: Back squat 3×8-10 @ 50 kg, aim for 8" in reply
+    assert "8-10 range" in reply
+    assert await next_lines_match_the_sessions(bot, 10, reply) == 1
     stored = await sets(bot, 10)
     assert [(s.exercise, s.reps, s.load_kg, s.performed_on) for s in stored] == [
         ("back_squat", 5, 60.0, dt.date(2026, 11, 23))
     ] * 3
     row = await state(bot, 10, "back_squat")
-    assert row is not None and row.working_load_kg == 60.0 and row.target_reps == 5
+    assert row is not None
+    assert (row.working_load_kg, row.target_reps, row.reps_low, row.reps_high) == (60, 6, 5, 7)
 
 
 async def test_pound_athletes_see_pounds(bot: BotHarness) -> None:
     await seed(bot, 11, units="lb")
     (reply,) = await bot.say(11, "squat 3x5 135")
-    assert "Back squat 3×5 @ 135 lb" in reply and "Next: 3×5 @ 135 lb" in reply
+    assert "Back squat 3×5 @ 135 lb" in reply and " lb, aim for 8" in reply
     assert "kg" not in reply
-    (reply,) = await bot.say(11, "squat 3x7 135")
-    assert "Next: 3×5 @ 140 lb" in reply  # all sets at the top of 5-7: +5 lb
+    (reply,) = await bot.say(11, "bench 3x7 95")  # not in the plan: its own 7-9 range
+    assert "Next: 3×8 @ 95 lb" in reply
+    (reply,) = await bot.say(11, "bench 3x9 95")
+    assert "Next: 3×7 @ 97.5 lb" in reply  # all sets at the top: +2.5 lb upper body
+    assert await next_lines_match_the_sessions(bot, 11, reply) == 0
     (stored, *_rest) = await sets(bot, 11)
     assert stored.load_kg == pytest.approx(61.23, abs=0.01)  # stored in kg
 
@@ -127,7 +158,8 @@ async def test_several_lines_in_one_message(bot: BotHarness) -> None:
     assert "Back squat 3×5 @ 60 kg" in reply
     assert "Bench press 3×8 @ 40 kg, RPE 8" in reply
     assert "Plank 3×45 s" in reply
-    assert reply.count("Next:") == 3
+    assert reply.count("➡️ Next") == 3
+    assert await next_lines_match_the_sessions(bot, 12, reply) == 2  # bench isn't planned
     stored = await sets(bot, 12)
     assert len(stored) == 9 and {s.exercise for s in stored} == {
         "back_squat",
@@ -144,15 +176,16 @@ async def test_done_logs_todays_prescription_exactly(bot: BotHarness) -> None:
         planned = await plan_for(session, athlete, dt.date(2026, 11, 25))
     assert planned.plan.kind == "strength" and planned.plan.exercises
     (reply,) = await bot.say(13, "done")
-    assert "Logged" in reply and "Back squat 3×10" in reply
+    assert "Logged" in reply and "Back squat 3×8" in reply  # the session's target: 8
     expected = [
-        (p.exercise, p.reps_high or p.reps_low, p.seconds, p.load_kg, p.per_side)
+        (p.exercise, p.target, p.seconds, p.load_kg, p.per_side)
         for p in planned.plan.exercises
         for _ in range(p.sets)
     ]
     stored = await sets(bot, 13)
     assert [(s.exercise, s.reps, s.seconds, s.load_kg, s.per_side) for s in stored] == expected
     assert all(s.performed_on == dt.date(2026, 11, 25) and not s.failed for s in stored)
+    assert await next_lines_match_the_sessions(bot, 13, reply) >= 3
     # The same session can't be marked done twice (by text or by the ✅ button).
     (again,) = await bot.say(13, "done")
     assert "already logged" in again
@@ -163,9 +196,9 @@ async def test_done_except_logs_the_exception(bot: BotHarness) -> None:
     bot.clock.at = WEDNESDAY
     await seed(bot, 14)
     (reply,) = await bot.say(14, "done except squat 3x4")
-    assert "Back squat 3×4" in reply and "Short of 6 reps" in reply
+    assert "Back squat 3×4" in reply and "Under 8 reps (1 of 3)" in reply
     squats = await sets(bot, 14, "back_squat")
-    assert [(s.reps, s.failed) for s in squats] == [(4, True)] * 3  # below the 6-10 range
+    assert [(s.reps, s.failed) for s in squats] == [(4, True)] * 3  # below the 8-10 range
     others = [s for s in await sets(bot, 14) if s.exercise != "back_squat"]
     assert others and not any(s.failed for s in others)
 
@@ -202,14 +235,13 @@ async def test_redelivered_update_or_message_is_stored_once(bot: BotHarness) -> 
 async def test_undo_removes_rows_and_restores_states(bot: BotHarness) -> None:
     await seed(bot, 18)
     await bot.say(18, "squat 3x5 60kg")
-    (reply,) = await bot.say(18, "squat 3x7 60kg")
-    assert "Next: 3×5 @ 62.5 kg" in reply
+    await bot.say(18, "squat 3x7 60kg")  # the top of its 5-7 range: +2.5 kg, back to 5
     row = await state(bot, 18, "back_squat")
     assert row is not None and (row.working_load_kg, row.target_reps, row.sessions) == (62.5, 5, 2)
     (undone,) = await bot.say(18, "/undo")
     assert "Removed" in undone and "Back squat 3×7 @ 60 kg" in undone
     row = await state(bot, 18, "back_squat")
-    assert row is not None and (row.working_load_kg, row.target_reps, row.sessions) == (60.0, 5, 1)
+    assert row is not None and (row.working_load_kg, row.target_reps, row.sessions) == (60.0, 6, 1)
     assert [s.reps for s in await sets(bot, 18)] == [5, 5, 5]
     await bot.say(18, "/undo")
     assert await state(bot, 18, "back_squat") is None and await sets(bot, 18) == []
@@ -224,7 +256,7 @@ async def test_edited_message_corrects_the_record(bot: BotHarness) -> None:
     assert "Corrected" in sent[0]["text"] and "Back squat 3×6 @ 65 kg" in sent[0]["text"]
     assert [(s.reps, s.load_kg) for s in await sets(bot, 19)] == [(6, 65.0)] * 3
     row = await state(bot, 19, "back_squat")
-    assert row is not None and (row.working_load_kg, row.target_reps, row.sessions) == (65, 6, 1)
+    assert row is not None and (row.working_load_kg, row.target_reps, row.sessions) == (65, 7, 1)
     assert await count(bot, LogBatch) == 1
     sent = await bot.feed(edited(19, 901, "squat 3x5 900kg"))  # an impossible correction
     assert "more than 500 kg" in sent[0]["text"] and "earlier log stays" in sent[0]["text"]
@@ -237,11 +269,11 @@ async def test_editing_an_older_log_replays_the_newer_ones(bot: BotHarness) -> N
     await bot.say(20, "squat 3x7 60kg", message_id=912)
     await bot.feed(edited(20, 911, "squat 3x5 50kg"))
     row = await state(bot, 20, "back_squat")
-    # Replayed on top of the corrected first log: 60 kg is a new load, its range starts at 7.
-    assert row is not None and (row.working_load_kg, row.target_reps, row.sessions) == (60.0, 7, 2)
+    # Replayed on top of the corrected first log: 60 kg is a new load, its range 7-9.
+    assert row is not None and (row.working_load_kg, row.target_reps, row.sessions) == (60.0, 8, 2)
     await bot.say(20, "/undo")  # undoes the newer log: back to the corrected first one
     row = await state(bot, 20, "back_squat")
-    assert row is not None and (row.working_load_kg, row.target_reps, row.sessions) == (50.0, 5, 1)
+    assert row is not None and (row.working_load_kg, row.target_reps, row.sessions) == (50.0, 6, 1)
 
 
 async def test_unknown_exercise_offers_did_you_mean(bot: BotHarness) -> None:
@@ -313,23 +345,36 @@ async def test_impossible_values_are_refused(bot: BotHarness) -> None:
     assert await count(bot, LogBatch) == 0 and await count(bot, SetLog) == 0
 
 
-async def test_hard_run_holds_the_next_heavy_lift(bot: BotHarness) -> None:
+async def test_an_unplanned_long_run_holds_the_next_heavy_lift(bot: BotHarness) -> None:
     bot.clock.at = WEDNESDAY
     await seed(bot, 27)
-    (run,) = await bot.say(27, "intervals yesterday 10k")
-    assert "hard run of 10 km" in run and "24 h" in run
-    (reply,) = await bot.say(27, "squat 3x10 60kg")  # the top of today's 6-10: normally +2.5 kg
-    assert "Held" in reply and "hard or long run" in reply
-    assert "Next: 3×10 @ 60 kg" in reply
+    (run,) = await bot.say(27, "long run yesterday 25k")  # a Tuesday: not the long-run day
+    assert "long run of 25 km" in run and "24 h" in run
+    (reply,) = await bot.say(27, "squat 3x10 60kg")  # the top of today's 8-10: normally +2.5 kg
+    assert "Held" in reply and "unplanned hard or long run" in reply
     row = await state(bot, 27, "back_squat")
-    assert row is not None and row.working_load_kg == 60.0
+    assert row is not None and (row.working_load_kg, row.target_reps) == (60.0, 10)
     async with bot.db.read() as session:
         (stored,) = (await session.execute(select(RunLog))).scalars()
-    assert (stored.kind, stored.distance_km, stored.performed_on) == (
-        "hard",
-        10.0,
+    assert (stored.kind, stored.distance_km, stored.performed_on, stored.planned) == (
+        "long",
+        25.0,
         dt.date(2026, 11, 24),
+        False,
     )
+
+
+async def test_the_planned_hard_run_holds_nothing(bot: BotHarness) -> None:
+    """Lifting the day after the intervals the plan placed the session around is the plan
+    (rule 2): no hold, four weeks of holds was the first engine's bug."""
+    bot.clock.at = WEDNESDAY
+    await seed(bot, 37)
+    (run,) = await bot.say(37, "intervals yesterday 10k")  # Tuesday: the hard-run day
+    assert "hard run of 10 km" in run
+    (reply,) = await bot.say(37, "squat 3x10 60kg")
+    assert "Held" not in reply and "62.5 kg next" in reply
+    row = await state(bot, 37, "back_squat")
+    assert row is not None and (row.working_load_kg, row.target_reps) == (62.5, 8)
 
 
 async def test_run_command_and_easy_runs(bot: BotHarness) -> None:
@@ -348,17 +393,21 @@ async def test_run_command_and_easy_runs(bot: BotHarness) -> None:
 async def test_double_progression_over_three_sessions(bot: BotHarness) -> None:
     await seed(bot, 29)
     (first,) = await bot.say(29, "squat 3x8 60kg")  # Monday, not in the plan: a free log
-    assert "Next: 3×8 @ 60 kg" in first
-    bot.clock.at = WEDNESDAY  # session A: back squat in its 6-10 range, shown as 3×8 @ 60 kg
+    assert "Next, Wed 25 Nov: Back squat 3×8-10 @ 60 kg, aim for 9" in first
+    bot.clock.at = WEDNESDAY  # session A: back squat in its 8-10 range, 60 kg, aim for 9
     (second,) = await bot.say(29, "squat 3x9 60kg")
-    assert "Next: 3×10 @ 60 kg" in second  # one more rep
-    assert "🏆 PR: e1RM 78 kg; 9 reps @ 60 kg" in second  # 9 > the 8 reps logged at 60 kg
+    assert "Back squat 3×8-10 @ 60 kg, aim for 10" in second  # one more rep next time
+    # 9 > the 8 reps logged at 60 kg; 9 reps at the prescribed RPE 7 read as 12 to failure
+    assert "🏆 PR: e1RM 84 kg; 9 reps @ 60 kg" in second
+    assert await next_lines_match_the_sessions(bot, 29, second) == 1
     bot.clock.advance(dt.timedelta(days=9))  # Fri 4 Dec: session A again
     (third,) = await bot.say(29, "done")  # as prescribed: 3×10 @ 60 kg from the state
     assert "Back squat 3×10 @ 60 kg" in third
-    assert "Next: 3×6 @ 62.5 kg" in third  # top of the range: more load, reps back down
+    assert "62.5 kg next, back to 8 reps" in third  # the top: more load, reps back down
+    assert "Back squat 2×8-10 @ 57.5 kg, aim for 8" in third  # Wed 16 Dec: the deload week
+    assert "deload" in third
     row = await state(bot, 29, "back_squat")
-    assert row is not None and (row.working_load_kg, row.target_reps, row.sessions) == (62.5, 6, 3)
+    assert row is not None and (row.working_load_kg, row.target_reps, row.sessions) == (62.5, 8, 3)
 
 
 async def test_three_failed_sessions_cut_the_load(bot: BotHarness) -> None:
@@ -368,8 +417,8 @@ async def test_three_failed_sessions_cut_the_load(bot: BotHarness) -> None:
         bot.clock.advance(dt.timedelta(days=days))
         (reply,) = await bot.say(30, "squat 5,5,3 100kg")
         if strike < 3:
-            assert f"({strike}/3)" in reply and "Next: 3×5 @ 100 kg" in reply
-    assert "−10 %" in reply and "Next: 3×5 @ 90 kg" in reply
+            assert f"({strike} of 3 before the load drops)" in reply
+    assert "−10 % to 90 kg" in reply
     row = await state(bot, 30, "back_squat")
     assert row is not None and (row.working_load_kg, row.failures) == (90.0, 0)
 

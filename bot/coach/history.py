@@ -30,7 +30,6 @@ from bot.coach.records import (
     fmt_value,
     fmt_weight,
     measure_for,
-    set_e1rm,
     sets_text,
 )
 from bot.coach.replies import Reply, Who, keyboard
@@ -42,6 +41,7 @@ from db.history import NewSet, NewWorkout, SetRow, content_of
 from db.models import Athlete, ExerciseStateRow, LogBatch
 from db.repositories import Athletes
 from plans import exercises
+from plans.loads import set_e1rm
 from plans.periodization import phase_for
 from plans.profile import ProfileError
 
@@ -620,7 +620,10 @@ async def _seed_states(
         load, reps, session_e1rm = _top_set(exercise, top)
         row.working_load_kg = load
         row.target_reps = reps
-        row.e1rm_kg = session_e1rm if session_e1rm is not None else row.e1rm_kg
+        # A free log's range: the reps done, two more to build to (plans.progression).
+        row.reps_low, row.reps_high = (reps, reps + 2) if reps is not None else (None, None)
+        if session_e1rm is not None:
+            row.e1rm_kg, row.e1rm_on = session_e1rm, latest
         if best is not None:
             row.best_e1rm_kg = max(best, row.best_e1rm_kg or 0.0)
         row.failures = 0

@@ -35,7 +35,6 @@ from bot.coach.replies import Button, Reply, Who
 from db.engine import Database
 from db.logs import (
     PENDING,
-    STATE_FIELDS,
     ExerciseStates,
     LogBatches,
     LogContext,
@@ -48,6 +47,7 @@ from db.logs import (
 from db.models import Athlete, LogBatch, RunLog, SetLog
 from db.repositories import Athletes
 from plans import exercises
+from plans.loads import starting_e1rm
 from plans.logparse import (
     DoneCommand,
     LogEntry,
@@ -60,17 +60,19 @@ from plans.logparse import (
     suggestions_for,
 )
 from plans.logparse import RunLog as RunEntry
+from plans.placement import planned_run
 from plans.prescription import Prescription
 from plans.profile import Profile
-from plans.programs import LEVELS, PLYO_DOSE, day_label, plan_day
+from plans.programs import DayPlan, day_label, next_prescriptions, plan_day
 from plans.progression import Progress, describe_target, next_state
+from plans.render import exercise_line
+from plans.sessions import LEVELS, PLYO_DOSE
 from plans.state import ExerciseState
 
 LB_TO_KG = 0.45359237
 MILE_KM = 1.609344
 MAX_DAYS_BACK = 366
 MAX_REPLY_CHARS = 3800
-DELOAD_PHASES = frozenset({"taper", "race_week"})
 EXAMPLE = "<code>squat 3x5 60kg</code>"
 NOT_SET_UP = "Let's set you up first: send /start."
 PRIVATE_ONLY = "I coach one runner at a time — let's talk in a private chat."
@@ -151,12 +153,7 @@ class _Outcome:
 
 class _Plans:
     """The day plans one call needs, computed once (before any state changes) from inputs
-    loaded once (`LogContext`: states, plan changes), without further queries.
-
-    Once an athlete has a rep target the plan shows fixed reps ("3×9 @ 60 kg"); reading a
-    log against it and progressing it needs the slot's rep range ("6-10"), which is what the
-    plan prescribes without targets. `rx` gives the shown prescriptions with that range.
-    """
+    loaded once (`LogContext`: states, plan changes), without further queries."""
 
     def __init__(self, athlete: Athlete, context: LogContext) -> None:
         self.athlete = athlete
@@ -208,24 +205,12 @@ class _Plans:
         return self._days[day]
 
     def rx(self, day: dt.date) -> dict[str, Prescription]:
-        if day in self._rx:
-            return self._rx[day]
-        planned = self.get(day)
-        shown = () if planned is None else planned.plan.exercises
-        ranges: dict[str, tuple[int | None, int | None]] = {}
-        if any(p.reps_low is not None and p.reps_low == p.reps_high for p in shown):
-            untargeted = {k: replace(v, target_reps=None) for k, v in self.states.items()}
-            ranged = self._plan(untargeted, day)
-            ranges = {p.exercise: (p.reps_low, p.reps_high) for p in ranged.exercises}
-        result: dict[str, Prescription] = {}
-        for p in shown:
-            low, high = ranges.get(p.exercise, (None, None))
-            fixed = p.reps_low is not None and p.reps_low == p.reps_high
-            if fixed and low is not None and high is not None and low <= (p.reps_low or 0) <= high:
-                p = replace(p, reps_low=low, reps_high=high)
-            result[p.exercise] = p
-        self._rx[day] = result
-        return result
+        """The day's prescriptions by exercise (range and target included)."""
+        if day not in self._rx:
+            planned = self.get(day)
+            shown = () if planned is None else planned.plan.exercises
+            self._rx[day] = {p.exercise: p for p in shown}
+        return self._rx[day]
 
 
 class Logbook:
@@ -634,6 +619,7 @@ class Logbook:
                     performed_on=parsed.day,
                     kind=parsed.run.kind,
                     distance_km=parsed.run.distance_km,
+                    planned=planned_run(profile_of(athlete), parsed.day.weekday(), parsed.run.kind),
                     created_at=now,
                 )
             )
@@ -659,7 +645,9 @@ class Logbook:
             )
             batch.states_before = before
             await ExerciseStates(session).put_many(athlete.id, after, now)
-        return [Reply(_confirmation(header, outcomes, self._today(athlete), athlete.units))]
+        today = self._today(athlete)
+        upcoming = _next_sessions(plans, after, outcomes, today)
+        return [Reply(_confirmation(header, outcomes, today, athlete.units, upcoming))]
 
     async def _apply(
         self, session: AsyncSession, athlete: Athlete, batch: LogBatch
@@ -669,9 +657,7 @@ class Logbook:
         rows = await SetLogs(session).of_batch(batch.id)
         groups: dict[tuple[dt.date, str], list[SetEntry]] = {}
         for stored in rows:
-            groups.setdefault((stored.performed_on, stored.exercise), []).append(
-                _entry_of(stored)
-            )
+            groups.setdefault((stored.performed_on, stored.exercise), []).append(_entry_of(stored))
         plans = await _Plans.load(session, athlete)
         outcomes, before, after = await self._progress(
             session, athlete, groups, plans, before_batch=batch.id
@@ -728,20 +714,21 @@ class Logbook:
             lift += 1
             values = current.get(exercise)
             before.setdefault(exercise, values)
-            planned = plans.get(day)
-            phase = planned.plan.phase if planned is not None else None
-            deload = phase is not None and (phase.deload or phase.name in DELOAD_PHASES)
             progress = next_state(
                 _state(exercise, values) if values is not None else None,
                 exercise,
                 sets,
                 rx,
-                deload_or_taper=deload,
+                day=day,
                 after_hard_run=hard_on[day],
                 units=athlete.units,
+                equipment=plans.profile.equipment if athlete.profile else "gym",
                 increment_kg=_increment(athlete, exercise),
                 plyo_cap=plyo_cap,
                 previous_best_reps_at_load=best,
+                known_e1rm=starting_e1rm(plans.profile.known_loads_kg, exercise)
+                if athlete.profile
+                else None,
             )
             current[exercise] = after[exercise] = _stored_values(progress.state)
             outcomes.append(_Outcome(day, exercise, tuple(sets), rx, progress))
@@ -846,7 +833,19 @@ def _is_mobility(exercise: str) -> bool:
 
 def _state(exercise: str, values: dict[str, Any]) -> ExerciseState:
     """A stored state (`ExerciseStates.values`) as the plans read it (`state_from_row`)."""
-    return ExerciseState(exercise=exercise, **{name: values[name] for name in STATE_FIELDS})
+    day = values.get("e1rm_on")
+    return ExerciseState(
+        exercise=exercise,
+        working_load_kg=values.get("working_load_kg"),
+        target_reps=values.get("target_reps"),
+        e1rm_kg=values.get("e1rm_kg"),
+        failures=int(values.get("failures") or 0),
+        sessions=int(values.get("sessions") or 0),
+        best_e1rm_kg=values.get("best_e1rm_kg"),
+        e1rm_on=dt.date.fromisoformat(day) if isinstance(day, str) else day,
+        reps_low=values.get("reps_low"),
+        reps_high=values.get("reps_high"),
+    )
 
 
 def _stored_values(state: ExerciseState) -> dict[str, Any]:
@@ -862,6 +861,9 @@ def _stored_values(state: ExerciseState) -> dict[str, Any]:
         "failures": int(state.failures or 0),
         "sessions": int(state.sessions or 0),
         "best_e1rm_kg": real(state.best_e1rm_kg),
+        "e1rm_on": None if state.e1rm_on is None else state.e1rm_on.isoformat(),
+        "reps_low": state.reps_low,
+        "reps_high": state.reps_high,
     }
 
 
@@ -954,7 +956,70 @@ def describe_sets(exercise: str, sets: tuple[SetEntry, ...] | list[SetEntry], un
     return f"{display_name(exercise)} {_dose(exercise, sets, units)}"
 
 
-def _confirmation(header: str, outcomes: list[_Outcome], today: dt.date, units: str) -> str:
+def _next_sessions(
+    plans: _Plans, after: dict[str, dict[str, Any]], outcomes: list[_Outcome], today: dt.date
+) -> dict[str, tuple[DayPlan, Prescription]]:
+    """Each progressed exercise's next session and its line there, planned from the states
+    this log leaves, by exercise. Today's session counts as next for a log of an earlier
+    day."""
+    lifted = [o for o in outcomes if o.progress is not None]
+    if not lifted or not plans.athlete.profile:
+        return {}
+    states = {**plans.states, **{ex: _state(ex, v) for ex, v in after.items()}}
+    start = max(max(o.day for o in lifted), today - dt.timedelta(days=1))
+    return next_prescriptions(
+        plans.profile,
+        states,
+        [o.exercise for o in lifted],
+        start,
+        plan_start=plans.athlete.plan_start or start,
+        moves=moves_of(plans.context.changes),
+    )
+
+
+def _what_next(o: _Outcome, found: tuple[DayPlan, Prescription] | None, today: dt.date,
+               units: str) -> tuple[str, str]:  # fmt: skip
+    """The "next" line and the reason under it. The next line is quoted from the next session
+    that holds the exercise, so the reply and the session never disagree; when that session
+    works in another rep range than the log, the reason says so instead of the log's own
+    double-progression step. Exercises the plan doesn't hold get the state's own target."""
+    assert o.progress is not None
+    known = exercises.LIBRARY.get(o.exercise)
+    named = known.name if known is not None else o.exercise.removeprefix("custom:")
+    reason = o.progress.reason.removeprefix(f"{named}: ")
+    reason = reason[:1].upper() + reason[1:]
+    if found is None:
+        sets = o.prescription.sets if o.prescription is not None else len(o.sets)
+        return _esc(describe_target(o.progress.state, o.exercise, units, sets=max(1, sets))), reason
+    plan, p = found
+    when = "today" if plan.date == today else day_label(plan.date)
+    line = f"Next, {when}: {exercise_line(p, plan, units)}"
+    state = o.progress.state
+    other_range = p.reps_low is not None and (p.reps_low, p.reps_high) != (
+        state.reps_low,
+        state.reps_high,
+    )
+    if p.exercise != o.exercise:
+        reason = f"{reason} {exercises.get(p.exercise).name} takes its place."
+    elif other_range and p.mode == "double":
+        note = f"That session works in the {p.reps_label} range: its load is set for those reps."
+        reason = note if o.progress.building else f"{reason} {note}"
+    if plan.phase.deload:
+        reason += " That week is a deload: fewer sets, 10 % lighter, on purpose."
+    elif plan.phase.name == "taper":
+        reason += " That week is your taper: half the sets, the loads stay."
+    return line, reason
+
+
+def _confirmation(
+    header: str,
+    outcomes: list[_Outcome],
+    today: dt.date,
+    units: str,
+    upcoming: dict[str, tuple[DayPlan, Prescription]] | None = None,
+) -> str:
+    """The reply to a log: what was stored, any PR, and per exercise what comes next
+    (`_what_next`)."""
     days = sorted({o.day for o in outcomes})
     if days and days != [today]:
         header += " for " + ", ".join(day_label(d) for d in days)
@@ -964,13 +1029,9 @@ def _confirmation(header: str, outcomes: list[_Outcome], today: dt.date, units: 
         if o.progress is not None:
             if o.progress.pr:
                 lines.append(f"   🏆 {_esc(o.progress.pr)}")
-            sets = o.prescription.sets if o.prescription is not None else len(o.sets)
-            target = describe_target(o.progress.state, o.exercise, units, sets=max(1, sets))
-            lines.append(f"   ➡️ {_esc(target)}")
-            known = exercises.LIBRARY.get(o.exercise)
-            named = known.name if known is not None else o.exercise.removeprefix("custom:")
-            reason = o.progress.reason.removeprefix(f"{named}: ")
-            lines.append(f"   <i>{_esc(reason[:1].upper() + reason[1:])}</i>")
+            target, reason = _what_next(o, (upcoming or {}).get(o.exercise), today, units)
+            lines.append(f"   ➡️ {target}")
+            lines.append(f"   <i>{_esc(reason)}</i>")
         blocks.append("\n".join(lines))
     tail = "Wrong? Edit your message, or /undo."
     text = header

@@ -636,4 +636,3 @@ def hint_for(step: str) -> str:
         "summary": "tap a field to change it, or ✅ Confirm",
     }
     return f"We're in the middle of setting up — {examples.get(step, 'answer the question above')}."
-

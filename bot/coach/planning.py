@@ -40,6 +40,9 @@ def state_from_row(row: ExerciseStateRow) -> ExerciseState:
         failures=row.failures,
         sessions=row.sessions,
         best_e1rm_kg=row.best_e1rm_kg,
+        e1rm_on=row.e1rm_on,
+        reps_low=row.reps_low,
+        reps_high=row.reps_high,
     )
 
 

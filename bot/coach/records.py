@@ -11,7 +11,8 @@ from typing import Literal, Protocol
 
 from db.history import SetValues
 from plans import exercises
-from plans.progression import LB_TO_KG, e1rm, e1rm_from_rpe
+from plans.loads import set_e1rm
+from plans.units import LB_TO_KG
 
 Measure = Literal["e1rm", "reps", "seconds"]
 PR_EPSILON = 0.005
@@ -37,17 +38,6 @@ def display_name(exercise_id: str) -> str:
         return ex.name
     name = exercise_id.removeprefix("custom:")
     return name[:1].upper() + name[1:]
-
-
-def set_e1rm(load_kg: float | None, reps: int | None, rpe: float | None) -> float | None:
-    """The set's estimated 1RM: from RPE when given (RTS chart), else Epley (1–10 reps)."""
-    if load_kg is None or reps is None or load_kg <= 0:
-        return None
-    if rpe is not None:
-        from_rpe = e1rm_from_rpe(load_kg, reps, rpe)
-        if from_rpe is not None:
-            return from_rpe
-    return e1rm(load_kg, reps)
 
 
 def measure_for(exercise_id: str, sets: Iterable[LoggedSet]) -> Measure:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -366,13 +367,15 @@ def test_done_errors() -> None:
 
 
 def test_entries_from_prescriptions_logs_exactly_what_was_prescribed() -> None:
+    """Each set at the session's target: the bottom of the range unless the plan says more."""
     pogo = Prescription("pogo_hops", 2, None, None, None, None, 6.0, 60, foot_contacts=40)
-    session = [*PRESCRIBED.values(), pogo]
+    goblet = {"goblet_squat": replace(PRESCRIBED["goblet_squat"], target_reps=11)}
+    session = [*{**PRESCRIBED, **goblet}.values(), pogo]
     entries = entries_from_prescriptions(session)
     assert entries == [
         LogEntry("back_squat", sets(3, 5, 60.0, rpe=8.0)),
-        LogEntry("goblet_squat", sets(3, 12, 8.0, rpe=7.0)),
-        LogEntry("split_squat", sets(3, 10, rpe=7.0, side=True)),
+        LogEntry("goblet_squat", sets(3, 11, 8.0, rpe=7.0)),
+        LogEntry("split_squat", sets(3, 8, rpe=7.0, side=True)),
         LogEntry("plank", sets(3, seconds=45, rpe=7.0)),
         LogEntry("pogo_hops", sets(2, 20, rpe=6.0)),
     ]

@@ -41,38 +41,44 @@ def _session() -> DayPlan:
         title="Session A · squat focus",
         session_label="A",
         exercises=(
-            Prescription("goblet_squat", 3, 8, 8, None, 16.0, 7.0, 90, main_lift=True),
-            Prescription("reverse_lunge", 2, 8, 10, None, None, 7.0, 90, per_side=True),
-            Prescription("push_up", 2, 8, 12, None, None, 7.0, 60),
-            Prescription("side_plank", 2, None, None, 30, None, 7.0, 45, per_side=True),
-            Prescription("pogo_hops", 2, None, None, None, None, 7.0, 45, foot_contacts=40),
+            Prescription("pogo_hops", 2, None, None, None, None, 7.0, 45, foot_contacts=40,
+                         group="A", tempo="quick and springy"),
+            Prescription("goblet_squat", 3, 8, 10, None, 16.0, 7.0, 75, main_lift=True,
+                         target_reps=9, group="B1"),
+            Prescription("push_up", 2, 8, 12, None, None, 7.0, 75, group="B2"),
+            Prescription("reverse_lunge", 2, 8, 10, None, None, 7.0, 45, per_side=True,
+                         group="C1"),
+            Prescription("side_plank", 2, None, None, 30, None, 7.0, 45, per_side=True,
+                         group="C2"),
         ),
         minutes=19,
         notes=("No load on record yet: start light, RPE 6-7 (3-4 reps in reserve).",),
         heavy_lower=True,
         warmup_min=3,
         bodyweight=("push_up", "side_plank", "pogo_hops"),
-    )
+    )  # fmt: skip
 
 
 GOLDEN_SESSION = """<b>Session A · squat focus</b> · Mon 4 Jan
-<i>Base · week 1</i>
+<i>Base · volume · week 1</i>
 General strength
 
-<b>1.</b> Goblet squat 3×8 @ 16 kg · rest 90 s · RPE 7
-   <i>Hold the weight at your chest and keep your heels down.</i>
-<b>2.</b> Reverse lunge 2×8-10/side · light — RPE 6-7 · rest 90 s
-   <i>Step back softly, push up through the front heel.</i>
-<b>3.</b> Push-up 2×8-12 · bodyweight · rest 60 s · RPE 7
-   <i>One straight line from head to heels.</i>
-<b>4.</b> Side plank 2×30 s/side · rest 45 s · RPE 7
-   <i>Hips high, straight line from head to feet.</i>
-<b>5.</b> Pogo hops 2×20 contacts · rest 45 s · RPE 7
+<b>A.</b> Pogo hops 2×20 contacts · quick and springy · rest 45 s · RPE 7
    <i>Stiff ankles, quick light bounces.</i>
+<b>B1.</b> Goblet squat 3×8-10 @ 16 kg, aim for 9 · RPE 7
+   <i>Hold the weight at your chest and keep your heels down.</i>
+<b>B2.</b> Push-up 2×8-12, aim for 8 · bodyweight · RPE 7
+   <i>One straight line from head to heels.</i>
+   ↻ <i>B1 → B2 back to back, rest 75 s after each round</i>
+<b>C1.</b> Reverse lunge 2×8-10/side, aim for 8 · light — RPE 6-7
+   <i>Step back softly, push up through the front heel.</i>
+<b>C2.</b> Side plank 2×30 s/side · RPE 7
+   <i>Hips high, straight line from head to feet.</i>
+   ↻ <i>C1 → C2 back to back, rest 45 s after each round</i>
 
 ⏱ ~19 min incl. 3 min warm-up
 No load on record yet: start light, RPE 6-7 (3-4 reps in reserve).
-Log: reply "goblet squat 3x8 16kg" or tap ✅ Done"""
+Log: reply "goblet squat 3x9 16kg" or tap ✅ Done"""
 
 
 def test_golden_session_message() -> None:
@@ -83,8 +89,8 @@ def test_golden_session_in_pounds_with_late_note() -> None:
     text = render_day(_session(), "lb", late_note="Sent late: the bot was offline.")
     lines = text.splitlines()
     assert lines[1] == "<i>Sent late: the bot was offline.</i>"
-    assert "<b>1.</b> Goblet squat 3×8 @ 35 lb · rest 90 s · RPE 7" in lines
-    assert text.endswith('Log: reply "goblet squat 3x8 35lb" or tap ✅ Done')
+    assert "<b>B1.</b> Goblet squat 3×8-10 @ 35 lb, aim for 9 · RPE 7" in lines
+    assert text.endswith('Log: reply "goblet squat 3x9 35lb" or tap ✅ Done')
 
 
 GOLDEN_RACE_DAY = """<b>Race day</b> · Sun 14 Mar
@@ -130,7 +136,7 @@ def test_render_week_one_line_a_day() -> None:
     week = plan_week(profile, {}, START, plan_start=START, moves=moves)
     text = render_week(week)
     lines = text.splitlines()
-    assert lines[0] == "<b>Week of 4 Jan</b> · <i>Base wk 1</i>"
+    assert lines[0] == "<b>Week of 4 Jan</b> · <i>Base · volume wk 1</i>"
     assert len(lines) == 9
     assert lines[1].startswith("<b>Mon 4</b>")
     assert "moved to" in lines[1] and "moved from" in lines[3]
