@@ -111,8 +111,10 @@ def _reps(p: Prescription, policy: Policy) -> list[int]:
 
 
 def _number(kg: float, units: str) -> str:
-    value = kg / LB_TO_KG if units == "lb" else kg
-    return f"{round(value * 2) / 2:g}{units}"
+    """A load as typed: kg as planned (61.25), pounds to the half pound."""
+    if units == "lb":
+        return f"{round(kg / LB_TO_KG * 2) / 2:g}lb"
+    return f"{round(kg, 2):g}kg"
 
 
 def _chosen_load(p: Prescription, athlete: Profile, known: Sequence[Known]) -> float | None:
@@ -234,7 +236,11 @@ async def _run(
     async def say(text: str) -> None:
         number = next(counter)
         who = Who(_USER, _USER, platform="simulation", update_id=number, message_id=number)
-        await coach.text(who, text)
+        for reply in await coach.text(who, text):
+            if not reply.text.startswith(("✅", "🏃")):  # a refusal, a question, a hint
+                raise SimulationError(
+                    f"{day}: the coach didn't log {text!r}: {reply.text[:300]!r}"
+                )
 
     days: list[Day] = []
     for offset in range(weeks * 7):

@@ -384,9 +384,7 @@ def fit_build(weeks: int, experience: Experience) -> Build:
 @functools.cache
 def _deload_weeks(aa: int, s: int, p: int) -> tuple[int, ...]:
     """Where the deloads go: every training run ≤ 6 weeks; preferably at the switch from
-    adaptation to strength or between the strength halves, as even as possible, and not
-    right before a 4-week power phase (that would leave five weeks without heavy sets,
-    and the e1RM would start to decay)."""
+    adaptation to strength or between the strength halves, as even as possible."""
     training = aa + s + p
     count = deloads_for(training)
     if count == 0:
@@ -399,8 +397,6 @@ def _deload_weeks(aa: int, s: int, p: int) -> tuple[int, ...]:
         if max(runs) > MAX_TRAINING_RUN:
             continue
         score = sum(r * r for r in runs) - 8 * (halves in cut) - 2 * (aa in cut)
-        if p >= 4 and aa + s in cut:
-            score += 100
         if best is None or score < best[0]:
             best = (score, cut)
     assert best is not None  # count deloads always split `training` into runs of ≤ 6

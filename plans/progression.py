@@ -42,7 +42,6 @@ HIGH_RPE_CUT = 0.05
 HOLD_STEP_S = 5
 PLYO_CAP = 60  # rule 7, beginner; intermediate 100, advanced 140
 FREE_RANGE_WIDTH = 2
-HEAVY_SHARE = 0.70  # work prescribed under ~70 % of the e1RM says nothing about the max
 
 # Loads of exercises outside the library (custom:…) round like a lower-body barbell lift.
 _CUSTOM = Exercise(
@@ -189,6 +188,10 @@ def next_state(
         reason = f"{name}: an easy week, so nothing moves and nothing counts as missed."
         return Progress(kept, reason)
     kind = _kind(ex, done, state)
+    if ex is not None and ex.load_type == "external" and prescription is not None and (
+        prescription.seconds is not None
+    ):
+        return _timed(log)
     if kind == "plyo":
         return _plyo(log, plyo_cap)
     if kind == "hold":
@@ -211,15 +214,12 @@ def _rounding(log: _Log) -> Exercise:
 
 def _estimate(log: _Log, work: Sequence[SetEntry]) -> float | None:
     """The session's best heavy-set e1RM, or None when none of its sets says anything about
-    the max: added load on bodyweight work, speed and timed work, and work prescribed under
-    ~70 % of the e1RM don't count."""
+    the max: added load on bodyweight work, and speed or timed work. (Lighter work can't
+    lower the e1RM anyway: `_with_e1rm` keeps the higher value.)"""
     p = log.p
     if log.ex is not None and log.ex.load_type != "external":
         return None
     if p is not None and (p.tempo or p.seconds is not None):
-        return None
-    current = effective_e1rm(log.base, log.day)
-    if p is not None and p.load_kg and current and p.load_kg < HEAVY_SHARE * current:
         return None
     prescribed_rpe = p.rpe if p is not None else None
     found = [
@@ -231,13 +231,22 @@ def _estimate(log: _Log, work: Sequence[SetEntry]) -> float | None:
 
 
 def _with_e1rm(state: ExerciseState, log: _Log, estimate: float | None) -> ExerciseState:
-    """A heavy session renews the best recent e1RM from today: the higher of its estimate and
-    the current (possibly decayed) value. Without one nothing changes."""
-    if estimate is None:
-        return state
+    """The best recent e1RM after a working session of the lift: the higher of the current
+    (possibly decayed) value and the session's heavy-set estimate, dated today.
+
+    **Choice**, our reading of COACHING.md's "no decay for 4 weeks without a qualifying
+    set": the decay stands for detraining, so any working session of the lift restarts the
+    clock (adaptation, speed and timed sets included: they keep the pattern loaded, and
+    strength is largely kept through ~4 weeks of reduced training, Mujika & Padilla 2000),
+    while only heavy sets (≤ 10 reps at RPE ≥ 7) can raise the value. Easy weeks (deload,
+    taper) never get here."""
     current = effective_e1rm(log.base, log.day)
-    value = estimate if current is None else max(current, estimate)
-    best = estimate if state.best_e1rm_kg is None else max(state.best_e1rm_kg, estimate)
+    value = max(current or 0.0, estimate or 0.0)
+    if not value:
+        return state
+    best = state.best_e1rm_kg
+    if estimate is not None:
+        best = estimate if best is None else max(best, estimate)
     return replace(state, e1rm_kg=round(value, 2), e1rm_on=log.day, best_e1rm_kg=best)
 
 
@@ -291,6 +300,7 @@ def _loaded(
     same_load = (
         base.working_load_kg is not None and load is not None
         and abs(base.working_load_kg - load) < 0.01
+        and (base.reps_low, base.reps_high) in ((low, high), (None, None))
     )  # fmt: skip
     failed = any(s.failed for s in top) or min_reps < low
     rounding = _rounding(log)
@@ -377,12 +387,16 @@ def _percent(log: _Log, best_reps: int | None) -> Progress:
     work = [s for s in log.sets if s.reps is not None]
     if not work:
         return Progress(base, f"Nothing logged for {name}: targets unchanged.")
-    low = p.reps_low or 1
+    low, high = p.reps_low or 1, p.reps_high or p.reps_low or 1
     failed = any(s.failed for s in work) or min(s.reps or 0 for s in work) < low
     estimate = _estimate(log, work)
-    new_state = replace(base, sessions=base.sessions + 1, failures=0)
+    # The range moves to this work's; the working load and target stay for double
+    # progression to carry over (`plans.loads.transfer_load`) when it resumes.
+    new_state = replace(base, sessions=base.sessions + 1, failures=0, reps_low=low,
+                        reps_high=high)  # fmt: skip
     if failed:
-        failures = base.failures + 1
+        same_work = (base.reps_low, base.reps_high) == (low, high)
+        failures = (base.failures if same_work else 0) + 1
         current = effective_e1rm(base, log.day)
         if failures >= STALL_SESSIONS and current is not None:
             new_state = _recalibrated(new_state, log)
@@ -505,6 +519,21 @@ def _hold(log: _Log) -> Progress:
         working_load_kg=max(loads) if loads else base.working_load_kg,
     )
     return Progress(new_state, reason)
+
+
+def _timed(log: _Log) -> Progress:
+    """Timed sets of a loaded lift (strength endurance, seed 002): the load was the plan's,
+    from the e1RM; the session keeps the lift trained (`_with_e1rm`) and leaves its rep
+    progression as it was."""
+    base = log.base
+    held = [s.seconds for s in log.sets if s.seconds is not None]
+    planned = log.p.seconds if log.p is not None and log.p.seconds else None
+    short = planned is not None and min(held, default=0) < planned
+    new_state = _with_e1rm(replace(base, sessions=base.sessions + 1), log, None)
+    minutes = f"{planned / 60:g} min" if planned else "the time"
+    if short:
+        return Progress(new_state, f"{log.name}: short of {minutes}: same again next time.")
+    return Progress(new_state, f"{log.name}: {minutes} non-stop, done: keep the pace even.")
 
 
 def _plyo(log: _Log, cap: int) -> Progress:

@@ -469,10 +469,10 @@ def _loaded_line(ex: Exercise, kind: SlotKind, ctx: Context) -> tuple[Prescripti
     if kind == "main" and phase.name == "power" and phase.block == "endurance":
         if e1rm is not None:
             load = e1rm * sum(phase.pct_e1rm or (0.3, 0.3)) / 2
+        steady = "alternate legs, non-stop" if ex.unilateral else "steady, non-stop"
         rx = Prescription(
             ex.id, sets, None, None, ENDURANCE_SECONDS,
-            _round(load, ex, ctx), rpe, rest, per_side=ex.unilateral, main_lift=main,
-            mode=mode, tempo="steady, non-stop",
+            _round(load, ex, ctx), rpe, rest, main_lift=main, mode=mode, tempo=steady,
         )  # fmt: skip
         return rx, rx.load_kg is None
     target: int
@@ -590,7 +590,8 @@ def _variant(ex: Exercise, ctx: Context, used: set[str]) -> Exercise:
     seen = {ex.id}
     while True:
         state = ctx.states.get(ex.id)
-        if state is None or not state.mastered:
+        loaded = ex.load_type == "external" and ctx.equipment != "none"
+        if state is None or not state.mastered or loaded:
             return ex
         harder = harder_variant(ex, ctx.equipment)
         if harder is None or harder.id in seen or harder.id in used:
@@ -611,6 +612,16 @@ def pick(role: str, offset: int, ctx: Context, used: set[str], rotate: int = 0) 
     start = (offset + rotate) % len(options)
     chosen = [_variant(e, ctx, used) for e in options[start:] + options[:start]]
     return list({e.id: e for e in chosen if e.id not in used}.values())
+
+
+_MAIN_ROLES = ("squat_main", "hinge_main", "single_leg_main")
+
+
+def _main_lifts(ctx: Context) -> frozenset[str]:
+    """The lifts the athlete's templates use as main lifts. Other slots leave them alone, so
+    each lift keeps one rep range and one progression instead of flipping between two."""
+    found = (pick(role, 0, ctx, set()) for role in _MAIN_ROLES)
+    return frozenset(options[0].id for options in found if options)
 
 
 def _role(slot: Slot, ctx: Context) -> str:
@@ -635,8 +646,11 @@ def _choose(slots: Sequence[Slot], ctx: Context, *, rotate: int = 0) -> list[Lin
     lines: list[Line] = []
     used: set[str] = set()
     have: set[str] = set()
+    mains = _main_lifts(ctx)
     for priority, slot in enumerate(slots):
         options = pick(_role(slot, ctx), slot.offset, ctx, used, rotate)
+        if slot.kind != "main":  # one role per lift: one rep range, one progression
+            options = [o for o in options if o.id not in mains] or options
         if not options:
             continue
         if slot.kind == "plyo":

@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
-from zoneinfo import ZoneInfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import event, func, select

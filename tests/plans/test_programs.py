@@ -13,7 +13,7 @@ from plans.periodization import phase_for
 from plans.placement import heavy_lower_ok
 from plans.profile import DISTANCES, EQUIPMENTS, EXPERIENCES, Profile, Race
 from plans.programs import DayPlan, check_move, plan_day, plan_week
-from plans.sessions import LOWER_PATTERNS, estimate_minutes, plyo_dose
+from plans.sessions import estimate_minutes, plyo_dose
 from plans.state import ExerciseState
 
 MON, TUE, WED, THU, FRI, SAT, SUN = range(7)

@@ -260,11 +260,14 @@ def test_a_lighter_heavy_set_keeps_the_best_and_renews_its_date() -> None:
     assert heavier.pr == "PR: e1RM 148 kg"
 
 
-def test_sets_under_seventy_percent_of_the_e1rm_say_nothing_about_it() -> None:
-    start = ExerciseState("back_squat", 60.0, 6, 140.0, e1rm_on=TODAY - dt.timedelta(weeks=3))
+def test_light_work_keeps_the_lift_trained_without_lowering_its_e1rm() -> None:
+    """Any working session restarts the decay clock (our reading of "without a qualifying
+    set", see plans.progression._with_e1rm); only a heavier estimate raises the value."""
+    start = ExerciseState("back_squat", 60.0, 6, 140.0, e1rm_on=TODAY - dt.timedelta(weeks=6))
     light = Prescription("back_squat", 3, 6, 8, None, 60.0, 8.0, 180, target_reps=6)
     (step,) = run("back_squat", ["squat 3x6 60"], lambda _s: light, start)
-    assert step.state.e1rm_on == start.e1rm_on  # not renewed
+    assert step.state.e1rm_on == TODAY
+    assert step.state.e1rm_kg == pytest.approx(140.0 * 0.96)  # two weeks of decay, kept
 
 
 def test_e1rm_uses_rpe_when_logged_and_the_first_session_is_no_pr() -> None:
