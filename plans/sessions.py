@@ -69,7 +69,7 @@ _CANDIDATES: Mapping[str, Mapping[Experience, tuple[str, ...]]] = {
     "squat_main": {
         "none": ("goblet_squat", "bodyweight_squat"),
         "some": ("back_squat", "goblet_squat", "split_squat"),
-        "experienced": ("back_squat", "bulgarian_split_squat", "single_leg_squat"),
+        "experienced": ("back_squat", "goblet_squat", "bulgarian_split_squat", "single_leg_squat"),
     },
     "hinge_main": {
         "none": ("kettlebell_deadlift", "glute_bridge"),

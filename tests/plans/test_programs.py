@@ -439,3 +439,29 @@ def test_known_loads_from_onboarding_seed_the_first_session() -> None:
         p for p in plan_week(profile, state, START, plan_start=START) if p.session_label == "A"
     )
     assert (a.exercises[0].load_kg, a.exercises[0].target) == (60.0, 9)  # the state wins
+
+
+@pytest.mark.parametrize("equipment", ["gym", "home"])
+def test_templates_follow_the_athlete_not_the_weekday(equipment: str) -> None:
+    """The first engine pinned Session A to Monday; with Monday the day before the
+    intervals, A was always 'upper body & core': no back squat in 22 weeks. Templates now
+    rotate over the sessions that can take heavy legs, and every fortnight of training
+    holds a loaded squat and a loaded hinge."""
+    race = START + 22 * 7 * DAY
+    profile = _profile(
+        strength_experience="experienced",
+        equipment=equipment,
+        sessions_per_week=3,
+        strength_days=(MON, WED, FRI),
+        hard_days=frozenset({TUE}),
+        race=Race(race, "marathon"),
+    )
+    days = [plan_day(profile, {}, START + i * DAY, plan_start=START) for i in range(20 * 7)]
+    assert all(not p.heavy_lower for p in days if p.date.weekday() == MON)
+    for first in range(0, len(days) - 14, 7):
+        fortnight = [p for p in days[first : first + 14] if p.kind == "strength"]
+        if any(p.phase.name in ("taper", "race_week") for p in fortnight):
+            continue
+        mains = {LIBRARY[x.exercise].pattern for p in fortnight for x in p.exercises
+                 if x.main_lift}  # fmt: skip
+        assert {"squat", "hinge"} <= mains, (fortnight[0].date, mains)
