@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.coach.service import Coach
 from sqlalchemy import insert, select
 
 from bot.clock import FixedClock
-from bot.coach.service import Coach
 from db.engine import Database
 from db.migrate import upgrade
 from db.models import Athlete, Delivery
@@ -131,9 +131,7 @@ def copy_sqlite(source: Path, target: Path) -> None:
 class Process(Spawned):
     """A bot (RunStrong or the echo baseline) as a real process against the fake server."""
 
-    def __init__(
-        self, api: FakeBotApi, argv: list[str], log_path: Path, **env: str
-    ) -> None:
+    def __init__(self, api: FakeBotApi, argv: list[str], log_path: Path, **env: str) -> None:
         super().__init__(log_path)
         self.api = api
         self.argv = argv
@@ -189,9 +187,7 @@ class Process(Spawned):
 
 
 def runstrong(api: FakeBotApi, database_url: str, log_path: Path, **env: str) -> Process:
-    return Process(
-        api, [sys.executable, "-m", "bot"], log_path, DATABASE_URL=database_url, **env
-    )
+    return Process(api, [sys.executable, "-m", "bot"], log_path, DATABASE_URL=database_url, **env)
 
 
 def echo_bot(api: FakeBotApi, log_path: Path) -> Process:
@@ -247,9 +243,14 @@ async def seed(
         if daily_on is None:
             return
         async with db.read() as session:
-            ids = [(a, u, m) for a, u, m in await session.execute(
-                select(Athlete.id, Athlete.user_id, Athlete.delivery_minute).order_by(Athlete.id)
-            )]
+            ids = [
+                (a, u, m)
+                for a, u, m in await session.execute(
+                    select(Athlete.id, Athlete.user_id, Athlete.delivery_minute).order_by(
+                        Athlete.id
+                    )
+                )
+            ]
         rows = []
         for athlete_id, user_id, minute in ids:
             day = daily_on(user_id - first_user)

@@ -89,9 +89,9 @@ def run_telegram(settings: Settings) -> None:
 
 
 def run_chat(settings: Settings) -> None:
-    from bot.localchat import LocalChat
+    from handlers.terminal.chat import run_local_chat
 
-    asyncio.run(LocalChat(settings).run())
+    asyncio.run(run_local_chat(settings))
 
 
 def db_upgrade(settings: Settings) -> None:

@@ -29,17 +29,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import select
-
 from bot.clock import FixedClock
-from bot.coach.planning import load_states, plan_for
-from bot.coach.replies import Who
-from bot.coach.service import Coach
+from bot.coach.intents import Said, Who
+from bot.coach.planning import plan_for
 from bot.coach.zones import tzinfo_for
+from bot.core import build_core
 from db.engine import Database
 from db.migrate import upgrade
 from db.models import SetLog
-from db.repositories import Athletes
+from db.uow import Storage
 from plans import exercises
 from plans.loads import effective_e1rm, load_for, loadable, starting_e1rm
 from plans.periodization import weeks_out
@@ -49,6 +47,7 @@ from plans.programs import DayPlan, day_label
 from plans.schedule import local_due
 from plans.units import LB_TO_KG
 
+PLATFORM = "simulation"
 Policy = Literal["prescribed", "top", "mid", "short", "none"]
 POLICIES: tuple[Policy, ...] = ("prescribed", "top", "mid", "short", "none")
 DELIVERY_MINUTE = 7 * 60
@@ -216,11 +215,11 @@ async def _run(
 ) -> list[Day]:
     tz = tzinfo_for("UTC")
     clock = FixedClock(local_due(start, DELIVERY_MINUTE, tz))
-    coach = Coach(database, clock)
+    core = build_core(database, clock)
     profile = replace(profile, known_loads_kg=tuple((k.exercise, k.kg, k.reps) for k in known))
-    async with database.write() as session:
-        athlete = await Athletes(session).create(
-            platform="simulation", user_id=_USER, chat_id=_USER, name="Simulated runner",
+    async with core.storage.write() as unit:
+        athlete = await unit.athletes.create(
+            platform=PLATFORM, user_id=_USER, chat_id=_USER, name="Simulated runner",
             language_code="en", now=clock.now(),
         )  # fmt: skip
         athlete.profile = {
@@ -235,21 +234,21 @@ async def _run(
 
     async def say(text: str) -> None:
         number = next(counter)
-        who = Who(_USER, _USER, platform="simulation", update_id=number, message_id=number)
-        for reply in await coach.text(who, text):
+        who = Who(PLATFORM, _USER, _USER, event=f"m{number}", message_id=number)
+        for reply in await core.dispatcher.handle(Said(who, text)):
             if not reply.text.startswith(("✅", "🏃")):  # a refusal, a question, a hint
                 raise SimulationError(
-                    f"{day}: the coach didn't log {text!r}: {reply.text[:300]!r}"
+                    f"{day}: the coach didn't log {text!r}: {reply.text.plain[:300]!r}"
                 )
 
     days: list[Day] = []
     for offset in range(weeks * 7):
         day = start + dt.timedelta(days=offset)
         clock.at = local_due(day, DELIVERY_MINUTE, tz)
-        async with database.read() as session:
-            stored = await Athletes(session).by_user("simulation", _USER)
+        async with core.storage.read() as unit:
+            stored = await unit.athletes.by_user(PLATFORM, _USER)
             assert stored is not None
-            plan = (await plan_for(session, stored, day)).plan
+            plan = (await plan_for(unit, stored, day)).plan
         if policy != "none":
             run = run_text(profile, day)
             if run is not None:
@@ -257,21 +256,16 @@ async def _run(
             if plan.kind == "strength" and plan.exercises:
                 lines = [log_line(p, policy, profile, known) for p in plan.exercises]
                 await say("\n".join(lines))
-        days.append(await _day(database, athlete_id, plan))
+        days.append(await _day(core.storage, athlete_id, plan))
     return days
 
 
-async def _day(database: Database, athlete_id: int, plan: DayPlan) -> Day:
-    async with database.read() as session:
-        rows = await session.execute(
-            select(SetLog)
-            .where(SetLog.athlete_id == athlete_id, SetLog.performed_on == plan.date)
-            .order_by(SetLog.id)
-        )
+async def _day(storage: Storage, athlete_id: int, plan: DayPlan) -> Day:
+    async with storage.read() as unit:
         logged: dict[str, list[SetLog]] = {}
-        for row in rows.scalars():
+        for row in await unit.sets.on(athlete_id, plan.date):
             logged.setdefault(row.exercise, []).append(row)
-        states = await load_states(session, athlete_id)
+        states = await unit.states.all(athlete_id)
     shown = {p.exercise for p in plan.exercises} | set(logged)
     return Day(
         plan=plan,

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Athlete, Delivery
@@ -39,19 +40,52 @@ class Deliveries:
         )
         return (await self.session.execute(query)).first() is not None
 
-    async def add(self, athlete_id: int, kind: str, day: dt.date, due_at: dt.datetime) -> Delivery:
+    async def add(
+        self, athlete_id: int, platform: str, kind: str, day: dt.date, due_at: dt.datetime
+    ) -> Delivery:
         row = Delivery(
-            athlete_id=athlete_id, kind=kind, local_date=day, due_at=due_at, status="pending"
+            athlete_id=athlete_id,
+            platform=platform,
+            kind=kind,
+            local_date=day,
+            due_at=due_at,
+            status="pending",
         )
         self.session.add(row)
         await self.session.flush()
         return row
 
+    async def get(self, delivery_id: int) -> Delivery | None:
+        return await self.session.get(Delivery, delivery_id)
+
+    async def ensure_open(
+        self, athlete_id: int, platform: str, kind: str, day: dt.date, due: dt.datetime
+    ) -> None:
+        """An open row for that day: a new one, or the existing one (a cancelled slot comes
+        back). A savepoint covers the race with another transaction creating it first (a
+        second replica, the start-up repair): then that row is taken."""
+        find = select(Delivery).where(
+            Delivery.athlete_id == athlete_id, Delivery.kind == kind, Delivery.local_date == day
+        )
+        existing = (await self.session.execute(find)).scalar_one_or_none()
+        if existing is None:
+            try:
+                async with self.session.begin_nested():
+                    await self.add(athlete_id, platform, kind, day, due)
+                return
+            except IntegrityError:
+                existing = (await self.session.execute(find)).scalar_one()
+        if existing.status in ("cancelled", "pending"):
+            existing.status, existing.due_at, existing.lease_until = "pending", due, None
+            existing.lease_owner, existing.error = None, None
+            existing.platform = platform
+
     async def claim_due(
-        self, now: dt.datetime, owner: str, lease: dt.timedelta, limit: int
+        self, platform: str, now: dt.datetime, owner: str, lease: dt.timedelta, limit: int
     ) -> list[Delivery]:
-        """Claim up to `limit` due rows in one indexed query: pending ones whose back-off has
-        passed, and `sending` ones whose claimer's lease expired (it died mid-send).
+        """Claim up to `limit` due rows of one chat platform in one indexed query: pending
+        ones whose back-off has passed, and `sending` ones whose claimer's lease expired (it
+        died mid-send). A process claims only the platforms it has a sender for.
 
         PostgreSQL: FOR UPDATE SKIP LOCKED lets several processes claim side by side without
         waiting for or double-taking each other's rows. SQLite: the writer lock serialises.
@@ -65,7 +99,12 @@ class Deliveries:
         )
         query = (
             select(Delivery)
-            .where(Delivery.status.in_(OPEN), Delivery.due_at <= now, ready)
+            .where(
+                Delivery.platform == platform,
+                Delivery.status.in_(OPEN),
+                Delivery.due_at <= now,
+                ready,
+            )
             .order_by(Delivery.due_at)
             .limit(limit)
             .with_for_update(skip_locked=True)
@@ -158,3 +197,23 @@ class Deliveries:
         if status is not None:
             query = query.where(Delivery.status == status)
         return int((await self.session.execute(query)).scalar() or 0)
+
+    async def settled_since(self, since: dt.datetime) -> dict[str, int]:
+        """Daily messages sent and failed since `since`, by status (the operator's /stats)."""
+        query = (
+            select(Delivery.status, func.count())
+            .where(Delivery.kind == "daily", Delivery.due_at >= since)
+            .where(Delivery.status.in_(("sent", "failed", "missed")))
+            .group_by(Delivery.status)
+        )
+        return {status: int(n) for status, n in (await self.session.execute(query)).all()}
+
+    async def next_due(self, platform: str) -> dt.datetime | None:
+        """When the platform's next open row is due."""
+        query = select(func.min(Delivery.due_at)).where(
+            Delivery.platform == platform, Delivery.status == "pending"
+        )
+        value = (await self.session.execute(query)).scalar()
+        if value is None:
+            return None
+        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)

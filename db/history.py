@@ -230,6 +230,13 @@ class History:
             await self.session.execute(_SET_TABLE.insert(), values[i : i + 5000])
         return len(values)
 
+    async def active_athletes(self, since: dt.datetime) -> int:
+        """Athletes who logged something since `since`."""
+        query = select(func.count(func.distinct(LogBatch.athlete_id))).where(
+            LogBatch.created_at >= since
+        )
+        return int((await self.session.execute(query)).scalar() or 0)
+
     async def delete_athlete(self, athlete_id: int) -> None:
         """Delete the athlete; ON DELETE CASCADE removes every row that points at them."""
         await self.session.execute(delete(Athlete).where(Athlete.id == athlete_id))
@@ -238,20 +245,3 @@ class History:
 def athlete_tables() -> list[Table]:
     """Every table with an `athlete_id` column: what deleting an athlete must empty."""
     return [t for t in Base.metadata.sorted_tables if "athlete_id" in t.c]
-
-
-async def rows_left(session: AsyncSession, athlete_id: int) -> dict[str, int]:
-    """Rows per table still holding the athlete (all zero after a deletion)."""
-    counts = {
-        "athletes": int(
-            (
-                await session.execute(
-                    select(func.count()).select_from(Athlete).where(Athlete.id == athlete_id)
-                )
-            ).scalar_one()
-        )
-    }
-    for table in athlete_tables():
-        query = select(func.count()).select_from(table).where(table.c.athlete_id == athlete_id)
-        counts[table.name] = int((await session.execute(query)).scalar_one())
-    return counts

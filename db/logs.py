@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -34,9 +34,9 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.util import identity_key
 
-from db.models import ExerciseStateRow, LogBatch, PlanChange, RunLog, SetLog
+from db.models import ExerciseStateRow, LogBatch, PendingLog, PlanChange, RunLog, SetLog
+from plans.state import ExerciseState
 
-PENDING = "pending"  # a parsed log waiting for the athlete to answer a question
 HARD_RUN_KINDS = ("hard", "long")
 STATE_FIELDS = (
     "working_load_kg",
@@ -55,7 +55,7 @@ STATE_FIELDS = (
 class LogContext:
     """What reading and applying a log needs, loaded in one query: the athlete's progression
     states (`ExerciseStates.values` dicts by exercise), plan changes (detached rows) and the
-    id and source of the batch already stored under a source key, if any.
+    id of the batch (or of the pending log) already stored under a source key, if any.
 
     Optionally also what `progress_lookups` reads for a batch not stored yet, for the
     exercises and days a log is expected to hold: the most reps per stored load of each
@@ -65,7 +65,7 @@ class LogContext:
     states: dict[str, dict[str, Any]] = field(default_factory=dict)
     changes: list[PlanChange] = field(default_factory=list)
     batch_id: int | None = None
-    batch_source: str | None = None
+    pending_id: int | None = None
     bests: dict[str, list[tuple[float | None, int]]] = field(default_factory=dict)
     best_exercises: frozenset[str] = frozenset()
     hard_days: list[dt.date] = field(default_factory=list)
@@ -91,7 +91,7 @@ class LogContext:
             if load_kg is None:
                 found = [r for load, r in rows if load is None]
             else:
-                low, high = load_kg - 0.05, load_kg + 0.05  # as SetLogs.best_query binds them
+                low, high = load_kg - 0.05, load_kg + 0.05  # as progress_lookups binds them
                 found = [r for load, r in rows if load is not None and low <= load <= high]
             reps.append(max(found) if found else None)
         hard = [any(day - one_day <= run <= day for run in self.hard_days) for day in hard_days]
@@ -251,25 +251,24 @@ def _context_query(keyed: bool, prefetch: bool) -> Any:
             ).where(PlanChange.athlete_id == athlete),
         ]
         if keyed:
-            parts.append(
-                select(
-                    literal_column("'b'", String),
-                    LogBatch.source,
-                    no_float,
-                    no_float,
-                    no_float,
-                    LogBatch.id,
-                    no_int,
-                    no_int,
-                    no_int,
-                    no_int,
-                    no_date,
-                    no_date,
-                ).where(
-                    LogBatch.athlete_id == athlete,
-                    LogBatch.source_key == bindparam("source_key", type_=String),
+            key = bindparam("source_key", type_=String)
+            for tag, table in (("'b'", LogBatch), ("'p'", PendingLog)):
+                parts.append(
+                    select(
+                        literal_column(tag, String),
+                        cast(null(), String),
+                        no_float,
+                        no_float,
+                        no_float,
+                        table.id,
+                        no_int,
+                        no_int,
+                        no_int,
+                        no_int,
+                        no_date,
+                        no_date,
+                    ).where(table.athlete_id == athlete, table.source_key == key)
                 )
-            )
         if prefetch:
             parts.append(
                 select(
@@ -358,7 +357,9 @@ async def log_context(
                 PlanChange(athlete_id=athlete_id, day=d1, action=name, to_day=d2)
             )
         elif k == "b":
-            context.batch_id, context.batch_source = i1, name
+            context.batch_id = i1
+        elif k == "p":
+            context.pending_id = i1
         elif k == "r":
             context.bests.setdefault(name, []).append((f1, int(i1)))
         else:
@@ -415,9 +416,10 @@ async def progress_lookups(
     *,
     before_batch: int | None,
 ) -> tuple[list[int | None], list[bool]]:
-    """`SetLogs.best_reps_at` for each (exercise, load) and `RunLogs.hard_before` (as a
-    bool) for each day, in one query; `before_batch` None: all stored rows count (a batch not
-    stored yet comes after every stored one)."""
+    """The most reps in one set at each (exercise, load) (±0.05 kg; None: unloaded) and, for
+    each day, whether an unplanned hard or long run fell on it or the day before (runs carry
+    a date only: "within 24 h" at day resolution), in one query. `before_batch` None: all
+    stored rows count (a batch not stored yet comes after every stored one)."""
     if not best and not hard_days:
         return [], []
     params: dict[str, Any] = {"athlete_id": athlete_id, "before_batch": before_batch}
@@ -495,7 +497,7 @@ class LogBatches:
         return batch_id
 
     async def latest(self, athlete_id: int) -> LogBatch | None:
-        """The newest batch, pending or applied."""
+        """The newest batch."""
         query = (
             select(LogBatch)
             .where(LogBatch.athlete_id == athlete_id)
@@ -505,14 +507,10 @@ class LogBatches:
         return (await self.session.execute(query)).scalar_one_or_none()
 
     async def applied_after(self, athlete_id: int, batch_id: int) -> list[LogBatch]:
-        """Applied (not pending) batches newer than `batch_id`, oldest first."""
+        """Batches newer than `batch_id`, oldest first."""
         query = (
             select(LogBatch)
-            .where(
-                LogBatch.athlete_id == athlete_id,
-                LogBatch.id > batch_id,
-                LogBatch.source != PENDING,
-            )
+            .where(LogBatch.athlete_id == athlete_id, LogBatch.id > batch_id)
             .order_by(LogBatch.id)
         )
         return list((await self.session.execute(query)).scalars())
@@ -564,28 +562,14 @@ class SetLogs:
         query = select(SetLog).where(SetLog.batch_id == batch_id).order_by(SetLog.id)
         return list((await self.session.execute(query)).scalars())
 
-    @staticmethod
-    def best_query(
-        athlete_id: int, exercise: str, load_kg: float | None, before_batch: int | None
-    ) -> Any:
-        query = select(func.max(SetLog.reps)).where(
-            SetLog.athlete_id == athlete_id,
-            SetLog.exercise == exercise,
-            SetLog.reps.is_not(None),
+    async def on(self, athlete_id: int, day: dt.date) -> list[SetLog]:
+        """The athlete's sets of one day, in the order they were stored."""
+        query = (
+            select(SetLog)
+            .where(SetLog.athlete_id == athlete_id, SetLog.performed_on == day)
+            .order_by(SetLog.id)
         )
-        if before_batch is not None:
-            query = query.where(SetLog.batch_id < before_batch)
-        if load_kg is None:
-            return query.where(SetLog.load_kg.is_(None))
-        return query.where(SetLog.load_kg.between(load_kg - 0.05, load_kg + 0.05))
-
-    async def best_reps_at(
-        self, athlete_id: int, exercise: str, load_kg: float | None, *, before_batch: int
-    ) -> int | None:
-        """Most reps in one set at this load (±0.05 kg; None: unloaded) in earlier batches."""
-        query = self.best_query(athlete_id, exercise, load_kg, before_batch)
-        best = (await self.session.execute(query)).scalar_one_or_none()
-        return None if best is None else int(best)
+        return list((await self.session.execute(query)).scalars())
 
 
 class RunLogs:
@@ -599,25 +583,57 @@ class RunLogs:
         query = select(RunLog).where(RunLog.batch_id == batch_id).order_by(RunLog.id)
         return list((await self.session.execute(query)).scalars())
 
-    async def hard_before(
-        self, athlete_id: int, day: dt.date, *, before_batch: int
-    ) -> RunLog | None:
-        """A hard or long run on `day` or the day before, logged before batch `before_batch`:
-        runs carry a date only, so "within 24 h before" is read at day resolution."""
-        query = self.hard_query(athlete_id, day, before_batch)
-        return (await self.session.execute(query)).scalar_one_or_none()
 
-    @staticmethod
-    def hard_query(athlete_id: int, day: dt.date, before_batch: int | None) -> Any:
-        query = select(RunLog).where(
-            RunLog.athlete_id == athlete_id,
-            RunLog.kind.in_(HARD_RUN_KINDS),
-            RunLog.planned.is_(False),
-            RunLog.performed_on.between(day - dt.timedelta(days=1), day),
-        )
-        if before_batch is not None:
-            query = query.where((RunLog.batch_id < before_batch) | RunLog.batch_id.is_(None))
-        return query.order_by(RunLog.performed_on.desc(), RunLog.id.desc()).limit(1)
+def state_of(row: ExerciseStateRow) -> ExerciseState:
+    """A stored state as the plans read it."""
+    return ExerciseState(
+        exercise=row.exercise,
+        working_load_kg=row.working_load_kg,
+        target_reps=row.target_reps,
+        e1rm_kg=row.e1rm_kg,
+        failures=row.failures,
+        sessions=row.sessions,
+        best_e1rm_kg=row.best_e1rm_kg,
+        e1rm_on=row.e1rm_on,
+        reps_low=row.reps_low,
+        reps_high=row.reps_high,
+    )
+
+
+def state_from_values(exercise: str, values: dict[str, Any]) -> ExerciseState:
+    """A state from its values (`ExerciseStates.values`, a batch's `states_before`)."""
+    day = values.get("e1rm_on")
+    return ExerciseState(
+        exercise=exercise,
+        working_load_kg=values.get("working_load_kg"),
+        target_reps=values.get("target_reps"),
+        e1rm_kg=values.get("e1rm_kg"),
+        failures=int(values.get("failures") or 0),
+        sessions=int(values.get("sessions") or 0),
+        best_e1rm_kg=values.get("best_e1rm_kg"),
+        e1rm_on=dt.date.fromisoformat(day) if isinstance(day, str) else day,
+        reps_low=values.get("reps_low"),
+        reps_high=values.get("reps_high"),
+    )
+
+
+def values_of(state: ExerciseState) -> dict[str, Any]:
+    """A state's values as `ExerciseStates.put` stores them and a later read returns them."""
+
+    def real(value: float | None) -> float | None:
+        return None if value is None else float(value)
+
+    return {
+        "working_load_kg": real(state.working_load_kg),
+        "target_reps": None if state.target_reps is None else int(state.target_reps),
+        "e1rm_kg": real(state.e1rm_kg),
+        "failures": int(state.failures or 0),
+        "sessions": int(state.sessions or 0),
+        "best_e1rm_kg": real(state.best_e1rm_kg),
+        "e1rm_on": _iso(state.e1rm_on),
+        "reps_low": state.reps_low,
+        "reps_high": state.reps_high,
+    }
 
 
 def _state_rows(
@@ -738,6 +754,33 @@ class ExerciseStates:
             else:
                 await self.put(athlete_id, exercise, values, now)
 
+    async def all(self, athlete_id: int) -> dict[str, ExerciseState]:
+        """The athlete's progression states, as the plans read them."""
+        rows = await self.session.execute(
+            select(ExerciseStateRow).where(ExerciseStateRow.athlete_id == athlete_id)
+        )
+        return {row.exercise: state_of(row) for row in rows.scalars()}
+
+    async def updated(self, athlete_id: int) -> dict[str, dt.datetime]:
+        """When each of the athlete's states last changed."""
+        rows = await self.session.execute(
+            select(ExerciseStateRow.exercise, ExerciseStateRow.updated_at).where(
+                ExerciseStateRow.athlete_id == athlete_id
+            )
+        )
+        return {exercise: at for exercise, at in rows.all()}
+
+    async def for_many(self, athlete_ids: Collection[int]) -> dict[int, dict[str, ExerciseState]]:
+        """Many athletes' states in one query (the daily run composes in batches)."""
+        found: dict[int, dict[str, ExerciseState]] = {i: {} for i in athlete_ids}
+        if athlete_ids:
+            rows = await self.session.execute(
+                select(ExerciseStateRow).where(ExerciseStateRow.athlete_id.in_(list(athlete_ids)))
+            )
+            for row in rows.scalars():
+                found[row.athlete_id][row.exercise] = state_of(row)
+        return found
+
     @staticmethod
     def values(row: ExerciseStateRow | None) -> dict[str, Any] | None:
         if row is None:
@@ -753,3 +796,97 @@ class ExerciseStates:
             "reps_low": row.reps_low,
             "reps_high": row.reps_high,
         }
+
+
+class PendingLogs:
+    """Logs waiting for the athlete's answer (`db.models.PendingLog`)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(
+        self,
+        athlete_id: int,
+        *,
+        source_key: str | None,
+        chat_message_id: int | None,
+        text: str,
+        parsed: dict[str, Any],
+        now: dt.datetime,
+    ) -> int:
+        row = PendingLog(
+            athlete_id=athlete_id,
+            source_key=source_key,
+            chat_message_id=chat_message_id,
+            text=text[:4000],
+            parsed=parsed,
+            created_at=now,
+        )
+        self.session.add(row)
+        await self.session.flush()
+        return row.id
+
+    async def get(self, athlete_id: int, pending_id: int) -> PendingLog | None:
+        row = await self.session.get(PendingLog, pending_id)
+        return row if row is not None and row.athlete_id == athlete_id else None
+
+    async def by_key(self, athlete_id: int, source_key: str) -> PendingLog | None:
+        query = select(PendingLog).where(
+            PendingLog.athlete_id == athlete_id, PendingLog.source_key == source_key
+        )
+        return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def latest(self, athlete_id: int) -> PendingLog | None:
+        query = (
+            select(PendingLog)
+            .where(PendingLog.athlete_id == athlete_id)
+            .order_by(PendingLog.id.desc())
+            .limit(1)
+        )
+        return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def update(self, row: PendingLog, parsed: dict[str, Any]) -> None:
+        row.parsed = dict(parsed)  # a new container, so the JSON change is seen
+        await self.session.flush()
+
+    async def delete(self, row: PendingLog) -> None:
+        await self.session.delete(row)
+        await self.session.flush()
+
+
+class PlanChanges:
+    """Sessions the athlete skipped or moved (`db.models.PlanChange`)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def of(self, athlete_id: int) -> list[PlanChange]:
+        rows = await self.session.execute(
+            select(PlanChange).where(PlanChange.athlete_id == athlete_id)
+        )
+        return list(rows.scalars())
+
+    async def for_many(self, athlete_ids: Collection[int]) -> dict[int, list[PlanChange]]:
+        found: dict[int, list[PlanChange]] = {i: [] for i in athlete_ids}
+        if athlete_ids:
+            rows = await self.session.execute(
+                select(PlanChange).where(PlanChange.athlete_id.in_(list(athlete_ids)))
+            )
+            for row in rows.scalars():
+                found[row.athlete_id].append(row)
+        return found
+
+    async def on(self, athlete_id: int, day: dt.date) -> PlanChange | None:
+        return await self.session.get(PlanChange, (athlete_id, day))
+
+    def add(
+        self,
+        athlete_id: int,
+        day: dt.date,
+        action: str,
+        now: dt.datetime,
+        to_day: dt.date | None = None,
+    ) -> None:
+        change = PlanChange(athlete_id=athlete_id, day=day, action=action, to_day=to_day)
+        change.created_at = now
+        self.session.add(change)

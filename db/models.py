@@ -35,8 +35,6 @@ class Athlete(Base):
     answers: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # onboarding answers, for edits
     plan_start: Mapped[dt.date | None] = mapped_column(Date)
     paused_until: Mapped[dt.date | None] = mapped_column(Date)
-    # Telegram re-delivers updates after a restart; the newest one applied is skipped then.
-    last_update_id: Mapped[int | None] = mapped_column(BigInteger)
     # Small per-athlete choices: {"summary_day": 6, "increments": {"barbell": 2.5, ...}}.
     preferences: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     onboarded_at: Mapped[dt.datetime | None]
@@ -82,11 +80,13 @@ class Delivery(Base):
     __tablename__ = "deliveries"
     __table_args__ = (
         UniqueConstraint("athlete_id", "kind", "local_date", name="uq_deliveries_day"),
-        Index("ix_deliveries_due", "status", "due_at"),
+        Index("ix_deliveries_due", "platform", "status", "due_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
+    # The athlete's chat platform: a process claims only the rows it has a sender for.
+    platform: Mapped[str] = mapped_column(String(16), default="telegram")
     kind: Mapped[str] = mapped_column(String(16))  # daily | weekly
     local_date: Mapped[dt.date] = mapped_column(Date)
     due_at: Mapped[dt.datetime]
@@ -98,6 +98,35 @@ class Delivery(Base):
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     late: Mapped[bool] = mapped_column(default=False)
     error: Mapped[str | None] = mapped_column(String(200))
+
+
+class Event(Base):
+    """An event from a chat (an update, a message, an interaction, an edit at a given time)
+    that was applied: recorded in the same transaction as its effect, so a re-delivered
+    event is recognised and applied once. Old rows are pruned."""
+
+    __tablename__ = "events"
+    __table_args__ = (Index("ix_events_created", "created_at"),)
+
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    created_at: Mapped[dt.datetime]
+
+
+class PendingLog(Base):
+    """A log waiting for the athlete's answer (which exercise, which reading of the numbers):
+    the parsed lines as JSON; buttons carry only its id, so any replica can finish it."""
+
+    __tablename__ = "pending_logs"
+    __table_args__ = (UniqueConstraint("athlete_id", "source_key", name="uq_pending_logs_source"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
+    source_key: Mapped[str | None] = mapped_column(String(128))
+    chat_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    text: Mapped[str] = mapped_column(String(4000), default="")
+    parsed: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[dt.datetime]
 
 
 class LogBatch(Base):

@@ -3,24 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
-    Boolean,
     String,
-    Table,
     bindparam,
-    column,
     delete,
-    exists,
-    or_,
+    func,
     select,
-    update,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Athlete, Conversation
+from db.models import Athlete, Conversation, Event
 
 
 def _with_conversation(for_update: bool) -> Any:
@@ -37,24 +33,6 @@ def _with_conversation(for_update: bool) -> Any:
 
 # Built once: `Athletes.with_conversation` runs for most updates.
 _WITH_CONVERSATION = {False: _with_conversation(False), True: _with_conversation(True)}
-_UPDATE_ID = bindparam("b_update_id", type_=BigInteger)
-_ATHLETE_TABLE = cast(Table, Athlete.__table__)
-_ATHLETES = _ATHLETE_TABLE.c
-# A Core UPDATE .. RETURNING read into the ORM through `from_statement`: the ORM's own UPDATE
-# .. RETURNING annotates the statement anew on every run and recomputes its cache key.
-_MARK_UPDATE = select(Athlete, column("talking", Boolean)).from_statement(
-    update(_ATHLETE_TABLE)
-    .where(
-        _ATHLETES.platform == bindparam("b_platform", type_=String),
-        _ATHLETES.user_id == bindparam("b_user_id", type_=BigInteger),
-        or_(_ATHLETES.last_update_id.is_(None), _ATHLETES.last_update_id < _UPDATE_ID),
-    )
-    .values(last_update_id=_UPDATE_ID)
-    .returning(
-        *_ATHLETES,
-        exists().where(Conversation.athlete_id == _ATHLETES.id).label("talking"),
-    )
-)
 
 
 class Athletes:
@@ -78,17 +56,6 @@ class Athletes:
         params = {"platform": platform, "user_id": user_id}
         row = (await self.session.execute(query, params)).one_or_none()
         return (None, None) if row is None else (row[0], row[1])
-
-    async def mark_update(
-        self, platform: str, user_id: int, update_id: int
-    ) -> tuple[Athlete, bool] | None:
-        """Record `update_id` as the athlete's newest applied update and load the athlete (row
-        locked) and whether it has a conversation, in one UPDATE .. RETURNING; None when
-        there is no such athlete or the update is not newer than the last one applied (see
-        `bot.coach.idempotency.mark_applied`, which this does in SQL)."""
-        params = {"b_platform": platform, "b_user_id": user_id, "b_update_id": update_id}
-        row = (await self.session.execute(_MARK_UPDATE, params)).one_or_none()
-        return None if row is None else (row[0], bool(row[1]))
 
     async def by_id(self, athlete_id: int) -> Athlete | None:
         return await self.session.get(Athlete, athlete_id)
@@ -122,6 +89,13 @@ class Athletes:
 
     async def delete(self, athlete_id: int) -> None:
         await self.session.execute(delete(Athlete).where(Athlete.id == athlete_id))
+
+    async def counts(self) -> dict[str, int]:
+        """Athletes by status (the operator's /stats)."""
+        rows = await self.session.execute(
+            select(Athlete.status, func.count()).group_by(Athlete.status)
+        )
+        return {status: int(n) for status, n in rows.all()}
 
 
 class Conversations:
@@ -170,3 +144,28 @@ class Conversations:
         await self.session.execute(
             delete(Conversation).where(Conversation.athlete_id == athlete_id)
         )
+
+
+class Events:
+    """Applied chat events, for idempotency: see `db.models.Event`."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def first(self, platform: str, key: str, now: dt.datetime) -> bool:
+        """Record the event; False when it was recorded before (a re-delivery). Call it in
+        the transaction that applies the event: a rollback forgets both."""
+        dialect = self.session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = (
+            insert(Event)
+            .values(platform=platform, key=key[:128], created_at=now)
+            .on_conflict_do_nothing()
+            .returning(Event.key)
+        )
+        return (await self.session.execute(statement)).first() is not None
+
+    async def prune(self, before: dt.datetime) -> int:
+        """Forget events older than `before` (platforms re-deliver within hours)."""
+        result = await self.session.execute(delete(Event).where(Event.created_at < before))
+        return int(getattr(result, "rowcount", 0) or 0)

@@ -15,6 +15,7 @@ from types import MappingProxyType
 from typing import Literal
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import DamerauLevenshtein, Indel
 
 from plans.units import LB_TO_KG
 
@@ -891,6 +892,66 @@ def resolve(name: str) -> Exercise | None:
     """Exact match on id, name or alias, forgiving case, separators and plural forms."""
     exercise_id = _INDEX.get(_key(name))
     return None if exercise_id is None else LIBRARY[exercise_id]
+
+
+# Words athletes put before an exercise's name that don't change which exercise it is.
+_KIT_PREFIXES = ("barbell ", "bb ", "weighted ", "dumbbell ", "db ", "kettlebell ", "kb ")
+FUZZY_MIN_SCORE = 88.0
+
+
+def _squash(name: str) -> str:
+    words = re.findall(r"[^\W_]+", name.lower())
+    return "".join(w[:-1] if len(w) > 3 and w.endswith("s") and w[-2] != "s" else w for w in words)
+
+
+_SQUASHED: tuple[tuple[str, str], ...] = tuple(
+    (_squash(label), ex.id) for ex in _EXERCISES for label in (ex.id, ex.name, *ex.aliases)
+)
+
+
+def _typo(name: str) -> Exercise | None:
+    """A small typo of a library name ("sqaut", "deadlfit"), if exactly one exercise fits."""
+    key = _squash(name)
+    if len(key) < 4:
+        return None
+    best: dict[str, float] = {}
+    for label, ex_id in _SQUASHED:
+        score = Indel.normalized_similarity(key, label) * 100
+        if len(key) >= 5 and DamerauLevenshtein.distance(key, label) <= 1:
+            score = max(score, 95.0)
+        if score >= FUZZY_MIN_SCORE:
+            best[ex_id] = max(best.get(ex_id, 0.0), score)
+    if not best:
+        return None
+    ranked = sorted(best.items(), key=lambda kv: -kv[1])
+    if len(ranked) > 1 and ranked[1][1] == ranked[0][1]:
+        return None
+    return LIBRARY[ranked[0][0]]
+
+
+def identify(name: str) -> Exercise | None:
+    """The one exercise-name resolver: what athletes type in a log or at setup, and the
+    names other apps export ("Squat (Barbell)"). Exact names, ids and aliases first (kit
+    words like "barbell" or "db" left out, a kit in brackets put in front), then a small
+    typo if only one exercise fits; None when nothing does (a custom exercise)."""
+    name = name.strip()
+    base = re.sub(r"\s*\(([^)]*)\)\s*", " ", name).strip()
+    kit = " ".join(re.findall(r"\(([^)]*)\)", name))
+    candidates = [name, f"{kit} {base}".strip(), base] if kit else [name]
+    lowered = [c.lower() for c in candidates]
+    for prefix in _KIT_PREFIXES:
+        for candidate in list(lowered):
+            if candidate.startswith(prefix):
+                lowered.append(candidate[len(prefix) :])
+    for candidate in lowered:
+        found = resolve(candidate)
+        if found is not None:
+            return found
+    for candidate in lowered:
+        found = _typo(candidate)
+        if found is not None:
+            return found
+    return None
 
 
 def suggest(name: str, limit: int = 3) -> list[Exercise]:

@@ -42,8 +42,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from rapidfuzz.distance import DamerauLevenshtein, Indel
-
 from plans import exercises
 from plans.exercises import Exercise
 from plans.prescription import Prescription
@@ -70,7 +68,6 @@ MAX_SECONDS = 3600
 PLAUSIBLE_SETS = 10
 TYPICAL_SETS = 5
 BARBELL_MIN_KG = 20.0
-FUZZY_MIN_SCORE = 88.0
 
 EXAMPLE = "e.g. “squat 3x5 60kg”, “rdl 8,8,7 @40” or “plank 3x45s”"
 
@@ -179,7 +176,6 @@ _FILLER_WORDS = frozenset(
 _NAME_TRIM = frozenset(
     {"at", "of", "with", "for", "and", "then", "plus", "reps", "rep", "sets", "set", "total"}
 )
-_NAME_PREFIXES = ("barbell ", "bb ", "weighted ", "dumbbell ", "db ", "kettlebell ", "kb ")
 
 _DATE_RE = re.compile(
     r"(?<![\w-])(?:(?P<iso>[0-9]{4}-[0-9]{1,2}-[0-9]{1,2})|(?P<dby>day before yesterday)"
@@ -367,52 +363,11 @@ def _norm_name(name: str) -> str:
     return " ".join(words)
 
 
-def _squash(name: str) -> str:
-    words = re.findall(r"[^\W_]+", name.lower())
-    return "".join(w[:-1] if len(w) > 3 and w.endswith("s") and w[-2] != "s" else w for w in words)
-
-
-_LABELS: tuple[tuple[str, str], ...] = tuple(
-    (_squash(label), ex.id)
-    for ex in exercises.LIBRARY.values()
-    for label in (ex.id, ex.name, *ex.aliases)
-)
-
-
-def _fuzzy(name: str) -> Exercise | None:
-    """A small typo of a library name ("sqaut", "deadlfit"), if exactly one exercise fits."""
-    key = _squash(name)
-    if len(key) < 4:
-        return None
-    best: dict[str, float] = {}
-    for label, ex_id in _LABELS:
-        score = Indel.normalized_similarity(key, label) * 100
-        if len(key) >= 5 and DamerauLevenshtein.distance(key, label) <= 1:
-            score = max(score, 95.0)
-        if score >= FUZZY_MIN_SCORE:
-            best[ex_id] = max(best.get(ex_id, 0.0), score)
-    if not best:
-        return None
-    ranked = sorted(best.items(), key=lambda kv: -kv[1])
-    if len(ranked) > 1 and ranked[1][1] == ranked[0][1]:
-        return None
-    return exercises.get(ranked[0][0])
-
-
 def _resolve(name: str) -> tuple[str, Exercise | None]:
-    """Canonical id via the library (ids, aliases, plurals, small typos) or `custom:<name>`."""
-    candidates = [name]
-    for prefix in _NAME_PREFIXES:
-        if name.startswith(prefix):
-            candidates.append(name[len(prefix) :])
-    for candidate in candidates:
-        found = exercises.resolve(candidate)
-        if found is not None:
-            return found.id, found
-    for candidate in candidates:
-        found = _fuzzy(candidate)
-        if found is not None:
-            return found.id, found
+    """Canonical id via the library (`exercises.identify`) or `custom:<name>`."""
+    found = exercises.identify(name)
+    if found is not None:
+        return found.id, found
     return f"custom:{_norm_name(name)}", None
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from plans.profile import Profile
 from plans.programs import DayPlan, plan_day
-from plans.render import plain_text, render_day, render_week
+from plans.render import render_day, render_week
 from plans.state import ExerciseState
 
 _NO_STATES: Mapping[str, ExerciseState] = MappingProxyType({})
@@ -48,8 +48,8 @@ def preview_text(
     blocks: list[str] = []
     for i in range(0, len(days), 7):
         week = days[i : i + 7]
-        blocks.append(plain_text(render_week(week, profile.units)))
+        blocks.append(render_week(week, profile.units).plain)
         blocks.extend(
-            plain_text(render_day(day, profile.units)) for day in week if day.kind == "strength"
+            render_day(day, profile.units).plain for day in week if day.kind == "strength"
         )
     return "\n\n".join(blocks) + "\n"

@@ -188,8 +188,11 @@ def next_state(
         reason = f"{name}: an easy week, so nothing moves and nothing counts as missed."
         return Progress(kept, reason)
     kind = _kind(ex, done, state)
-    if ex is not None and ex.load_type == "external" and prescription is not None and (
-        prescription.seconds is not None
+    if (
+        ex is not None
+        and ex.load_type == "external"
+        and prescription is not None
+        and (prescription.seconds is not None)
     ):
         return _timed(log)
     if kind == "plyo":

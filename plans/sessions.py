@@ -300,16 +300,19 @@ def estimate_seconds(exercises: Sequence[Prescription]) -> float:
     """Every superset or circuit (lines sharing a group letter) round by round: the work of
     each member still doing sets, a transition between members, then the rest; a line on
     its own is sets × (work + rest)."""
-    total = 0.0
     groups: dict[str, list[Prescription]] = {}
     for index, p in enumerate(exercises):
         groups.setdefault(_group_of(p) or f"#{index}", []).append(p)
-    for members in groups.values():
-        rest = members[-1].rest_s
-        for round_ in range(max(m.sets for m in members)):
-            active = [m for m in members if m.sets > round_]
-            total += sum(work_seconds(m) for m in active)
-            total += TRANSITION_S * (len(active) - 1) + rest
+    return sum(_rounds_seconds(members, members[-1].rest_s) for members in groups.values())
+
+
+def _rounds_seconds(members: Sequence[Prescription], rest: int) -> float:
+    """One group, round by round: the members still doing sets, the transitions, the rest."""
+    total = 0.0
+    for round_ in range(max(m.sets for m in members)):
+        active = [m for m in members if m.sets > round_]
+        total += sum(work_seconds(m) for m in active)
+        total += TRANSITION_S * (len(active) - 1) + rest
     return total
 
 
@@ -710,14 +713,18 @@ def _labelled(groups: Sequence[Sequence[Line]]) -> list[Line]:
         if len(group) == 1:
             out.append(replace(group[0], rx=replace(group[0].rx, group=letter)))
             continue
-        busy = sum(work_seconds(x.rx) for x in group[1:]) + TRANSITION_S * len(group)
-        longest = max(x.rx.rest_s for x in group)
-        floor = min(longest, 60 if any(x.kind == "main" for x in group) else 45)
-        rest = max(floor, 15 * round((longest - busy) / 15))
+        rest = _group_rest(group)
         for number, line in enumerate(group, 1):
             rx = replace(line.rx, group=f"{letter}{number}", rest_s=rest)
             out.append(replace(line, rx=rx))
     return out
+
+
+def _group_rest(group: Sequence[Line]) -> int:
+    busy = sum(work_seconds(x.rx) for x in group[1:]) + TRANSITION_S * len(group)
+    longest = max(x.rx.rest_s for x in group)
+    floor = min(longest, 60 if any(x.kind == "main" for x in group) else 45)
+    return max(floor, 15 * round((longest - busy) / 15))
 
 
 def arrange(lines: Sequence[Line]) -> list[Line]:
@@ -727,7 +734,14 @@ def arrange(lines: Sequence[Line]) -> list[Line]:
 
 
 def _seconds(lines: Sequence[Line]) -> float:
-    return estimate_seconds([x.rx for x in arrange(lines)])
+    """What `estimate_seconds(arrange(lines))` gives, without building the labelled lines:
+    `fit` asks it for every trial packing (a few dozen per session), and copying frozen
+    prescriptions for each was most of the cost of planning a day."""
+    total = 0.0
+    for group in _groups(sorted(lines, key=lambda x: x.priority)):
+        rest = group[0].rx.rest_s if len(group) == 1 else _group_rest(group)
+        total += _rounds_seconds([x.rx for x in group], rest)
+    return total
 
 
 def _min_sets(line: Line) -> int:
@@ -866,9 +880,7 @@ def template_slots(label: str, ctx: Context) -> tuple[Slot, ...]:
     # The taper keeps the week before it's shape (its jumps go in `reduce_volume`, after the
     # session is fitted, so their minutes are not refilled).
     jumps = ctx.phase.plyometrics_allowed or ctx.phase.name == "taper"
-    if not jumps or (
-        ctx.profile.strength_experience == "none" and ctx.phase.block == "adaptation"
-    ):
+    if not jumps or (ctx.profile.strength_experience == "none" and ctx.phase.block == "adaptation"):
         slots = tuple(s for s in slots if s.kind != "plyo")
     return slots
 

@@ -18,9 +18,11 @@ from telegram.ext import Application
 
 from bot.app import build_application, shutdown, startup
 from bot.clock import FixedClock
+from bot.core import Core
 from bot.settings import Settings
 from db.engine import Database
 from db.migrate import upgrade
+from db.uow import Storage
 from tests import updates
 from tests.fakebotapi import FakeBotApi
 
@@ -123,9 +125,17 @@ class BotHarness:
         self.clock = clock
 
     @property
+    def core(self) -> Core:
+        core: Core = self.application.bot_data["core"]
+        return core
+
+    @property
     def db(self) -> Database:
-        database: Database = self.application.bot_data["db"]
-        return database
+        return self.core.database
+
+    @property
+    def storage(self) -> Storage:
+        return self.core.storage
 
     async def feed(self, payload: dict[str, Any]) -> list[dict[str, Any]]:
         """Process one update; return what the bot sent (messages and edits) because of it."""

@@ -35,12 +35,13 @@ async def make_athlete(
     plan_start: dt.date | None = None,
     status: str = "active",
     summary_day: int | None = None,
+    platform: str = "telegram",
 ) -> int:
     """An onboarded athlete. `summary_day` (0 = Monday) moves the weekly summary off its
     default Sunday: tests on the real clock pick a weekday they don't run on."""
     async with db.write() as session:
         athlete = Athlete(
-            platform="telegram",
+            platform=platform,
             user_id=user_id,
             chat_id=user_id,
             name=f"Runner {user_id}",

@@ -34,8 +34,21 @@ JSONDict = dict[str, Any]
 
 # Form/multipart values that must stay strings even when they look like JSON numbers.
 _TEXT_KEYS = frozenset(
-    {"text", "caption", "url", "secret_token", "callback_query_id", "inline_message_id",
-     "file_id", "data", "query", "title", "description", "short_description", "name"}
+    {
+        "text",
+        "caption",
+        "url",
+        "secret_token",
+        "callback_query_id",
+        "inline_message_id",
+        "file_id",
+        "data",
+        "query",
+        "title",
+        "description",
+        "short_description",
+        "name",
+    }
 )
 _SENT_METHODS = frozenset({"sendmessage", "sendphoto", "senddocument", "editmessagetext"})
 _CHAT_PREFIXES = ("send", "edit", "copy", "forward")
@@ -222,8 +235,10 @@ class FakeBotApi:
     def sent_messages(self, chat_id: int | str | None = None) -> list[JSONDict]:
         """Params of successful sendMessage/sendPhoto/sendDocument/editMessageText calls."""
         return [
-            c.params for c in self.calls
-            if c.method.lower() in _SENT_METHODS and c.error_code is None
+            c.params
+            for c in self.calls
+            if c.method.lower() in _SENT_METHODS
+            and c.error_code is None
             and (chat_id is None or _same_chat(c.params.get("chat_id"), chat_id))
         ]
 
@@ -290,9 +305,7 @@ class FakeBotApi:
     def unblock_chat(self, chat_id: int | str) -> None:
         self._blocked.discard(str(chat_id))
 
-    def enforce_limits(
-        self, global_per_s: int | None = 30, per_chat_per_s: int | None = 1
-    ) -> None:
+    def enforce_limits(self, global_per_s: int | None = 30, per_chat_per_s: int | None = 1) -> None:
         """Answer 429 beyond these send rates (sliding 1 s window). Both None disables."""
         if global_per_s is None and per_chat_per_s is None:
             self._limits = None
@@ -348,8 +361,9 @@ class FakeBotApi:
         uid = user_id if user_id is not None else (chat_id if chat_id > 0 else 1000)
         return {"id": uid, "is_bot": False, "first_name": first_name, "language_code": lang}
 
-    def _chat(self, chat_id: int, chat_type: str | None = None, first_name: str = "Runner"
-              ) -> JSONDict:
+    def _chat(
+        self, chat_id: int, chat_type: str | None = None, first_name: str = "Runner"
+    ) -> JSONDict:
         if chat_type is None and chat_id in self._chats:
             return self._chats[chat_id]
         ctype = chat_type or ("private" if chat_id > 0 else "supergroup")
@@ -362,8 +376,14 @@ class FakeBotApi:
         return next(self._msg_ids.setdefault(chat_id, itertools.count(1)))
 
     def _user_message(
-        self, chat_id: int, *, user_id: int | None = None, first_name: str = "Runner",
-        language_code: str = "en", chat_type: str | None = None, message_id: int | None = None,
+        self,
+        chat_id: int,
+        *,
+        user_id: int | None = None,
+        first_name: str = "Runner",
+        language_code: str = "en",
+        chat_type: str | None = None,
+        message_id: int | None = None,
         **content: Any,
     ) -> JSONDict:
         return {
@@ -375,29 +395,59 @@ class FakeBotApi:
         }
 
     def push_text(
-        self, chat_id: int, text: str, *, user_id: int | None = None, first_name: str = "Runner",
-        language_code: str = "en", chat_type: str | None = None,
+        self,
+        chat_id: int,
+        text: str,
+        *,
+        user_id: int | None = None,
+        first_name: str = "Runner",
+        language_code: str = "en",
+        chat_type: str | None = None,
     ) -> int:
-        msg = self._user_message(chat_id, user_id=user_id, first_name=first_name,
-                                 language_code=language_code, chat_type=chat_type, text=text)
+        msg = self._user_message(
+            chat_id,
+            user_id=user_id,
+            first_name=first_name,
+            language_code=language_code,
+            chat_type=chat_type,
+            text=text,
+        )
         return self.push_update({"message": msg})
 
     def push_command(
-        self, chat_id: int, command: str, args: str = "", *, user_id: int | None = None,
-        first_name: str = "Runner", language_code: str = "en", chat_type: str | None = None,
+        self,
+        chat_id: int,
+        command: str,
+        args: str = "",
+        *,
+        user_id: int | None = None,
+        first_name: str = "Runner",
+        language_code: str = "en",
+        chat_type: str | None = None,
     ) -> int:
         """``push_command(42, "start", "ref")`` sends ``/start ref`` with a bot_command entity."""
         head = "/" + command.lstrip("/")
         entity = {"type": "bot_command", "offset": 0, "length": len(head)}
         msg = self._user_message(
-            chat_id, user_id=user_id, first_name=first_name, language_code=language_code,
-            chat_type=chat_type, text=f"{head} {args}" if args else head, entities=[entity],
+            chat_id,
+            user_id=user_id,
+            first_name=first_name,
+            language_code=language_code,
+            chat_type=chat_type,
+            text=f"{head} {args}" if args else head,
+            entities=[entity],
         )
         return self.push_update({"message": msg})
 
     def push_callback(
-        self, chat_id: int, data: str, message_id: int | None = None, *,
-        user_id: int | None = None, first_name: str = "Runner", language_code: str = "en",
+        self,
+        chat_id: int,
+        data: str,
+        message_id: int | None = None,
+        *,
+        user_id: int | None = None,
+        first_name: str = "Runner",
+        language_code: str = "en",
     ) -> int:
         """Callback press on bot message ``message_id`` (default: the bot's latest in chat)."""
         if message_id is None:
@@ -410,23 +460,34 @@ class FakeBotApi:
                 message["message_id"] = message_id
         uid = next(self._update_ids)
         query = {
-            "id": str(uid * 1000 + 7), "chat_instance": str(chat_id), "data": data,
-            "from": self._user(chat_id, user_id, first_name, language_code), "message": message,
+            "id": str(uid * 1000 + 7),
+            "chat_instance": str(chat_id),
+            "data": data,
+            "from": self._user(chat_id, user_id, first_name, language_code),
+            "message": message,
         }
         return self.push_update({"update_id": uid, "callback_query": query})
 
-    def _store_file(self, kind: str, content: bytes, filename: str | None = None,
-                    mime: str | None = None) -> _StoredFile:
+    def _store_file(
+        self, kind: str, content: bytes, filename: str | None = None, mime: str | None = None
+    ) -> _StoredFile:
         n = next(self._file_ids)
         suffix = PurePosixPath(filename).suffix if filename else ""
-        f = _StoredFile(f"fake-{kind}-{n}", f"uniq{n}", f"{kind}/file_{n}{suffix}",
-                        content, filename, mime)
+        f = _StoredFile(
+            f"fake-{kind}-{n}", f"uniq{n}", f"{kind}/file_{n}{suffix}", content, filename, mime
+        )
         self._files[f.file_id] = f
         return f
 
     def push_document(
-        self, chat_id: int, filename: str, content: bytes, mime: str = "text/csv", *,
-        caption: str | None = None, user_id: int | None = None,
+        self,
+        chat_id: int,
+        filename: str,
+        content: bytes,
+        mime: str = "text/csv",
+        *,
+        caption: str | None = None,
+        user_id: int | None = None,
     ) -> int:
         f = self._store_file("documents", content, filename, mime)
         extra: JSONDict = {"caption": caption} if caption is not None else {}
@@ -434,8 +495,12 @@ class FakeBotApi:
         return self.push_update({"message": msg})
 
     def push_photo(
-        self, chat_id: int, content: bytes = b"\xff\xd8\xff fake jpeg", *,
-        caption: str | None = None, user_id: int | None = None,
+        self,
+        chat_id: int,
+        content: bytes = b"\xff\xd8\xff fake jpeg",
+        *,
+        caption: str | None = None,
+        user_id: int | None = None,
     ) -> int:
         f = self._store_file("photos", content, "photo.jpg", "image/jpeg")
         extra: JSONDict = {"caption": caption} if caption is not None else {}
@@ -444,17 +509,26 @@ class FakeBotApi:
 
     def push_sticker(self, chat_id: int, *, user_id: int | None = None) -> int:
         f = self._store_file("stickers", b"RIFF fake webp", "sticker.webp", "image/webp")
-        sticker = {"file_id": f.file_id, "file_unique_id": f.file_unique_id, "width": 512,
-                   "height": 512, "is_animated": False, "is_video": False, "type": "regular",
-                   "emoji": "\U0001f44d"}
-        return self.push_update({"message": self._user_message(chat_id, user_id=user_id,
-                                                                sticker=sticker)})
+        sticker = {
+            "file_id": f.file_id,
+            "file_unique_id": f.file_unique_id,
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "type": "regular",
+            "emoji": "\U0001f44d",
+        }
+        return self.push_update(
+            {"message": self._user_message(chat_id, user_id=user_id, sticker=sticker)}
+        )
 
     def push_edited_text(
         self, chat_id: int, message_id: int, text: str, *, user_id: int | None = None
     ) -> int:
-        msg = self._user_message(chat_id, user_id=user_id, message_id=message_id, text=text,
-                                 edit_date=int(time.time()))
+        msg = self._user_message(
+            chat_id, user_id=user_id, message_id=message_id, text=text, edit_date=int(time.time())
+        )
         return self.push_update({"edited_message": msg})
 
     def push_my_chat_member(
@@ -466,7 +540,8 @@ class FakeBotApi:
         if status == "kicked":
             new["until_date"] = 0
         member = {
-            "chat": self._chat(chat_id), "date": int(time.time()),
+            "chat": self._chat(chat_id),
+            "date": int(time.time()),
             "from": self._user(chat_id, user_id, "Runner", "en"),
             "old_chat_member": {"user": self.bot_user, "status": old},
             "new_chat_member": new,
@@ -483,9 +558,10 @@ class FakeBotApi:
         headers = {"Content-Type": "application/json"}
         if self.webhook_secret:
             headers["X-Telegram-Bot-Api-Secret-Token"] = self.webhook_secret
-        async with ClientSession() as session, session.post(
-            self.webhook_url, data=json.dumps(update), headers=headers
-        ) as resp:
+        async with (
+            ClientSession() as session,
+            session.post(self.webhook_url, data=json.dumps(update), headers=headers) as resp,
+        ):
             return resp.status
 
     async def flush_webhook(self) -> list[int]:
@@ -510,8 +586,9 @@ class FakeBotApi:
             else:
                 for key, value in (await request.post()).items():
                     if isinstance(value, web.FileField):
-                        files[key] = UploadedFile(value.filename, value.file.read(),
-                                                  value.content_type)
+                        files[key] = UploadedFile(
+                            value.filename, value.file.read(), value.content_type
+                        )
                     elif isinstance(value, str):
                         params[key] = _coerce(key, value)
         return params, files
@@ -520,12 +597,15 @@ class FakeBotApi:
         method = request.match_info["method"]
         if request.match_info["token"] != self.token:
             return web.json_response(
-                {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
+                {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
+            )
         try:
             params, files = await self._read_params(request)
         except ValueError:
-            return web.json_response({"ok": False, "error_code": 400,
-                                      "description": "Bad Request: can't parse"}, status=400)
+            return web.json_response(
+                {"ok": False, "error_code": 400, "description": "Bad Request: can't parse"},
+                status=400,
+            )
         # Recorded once answered, so observers never see a half-finished call.
         call = Call(method, params, files, time.monotonic())
         try:
@@ -548,18 +628,26 @@ class FakeBotApi:
         path = request.match_info["path"]
         for f in self._files.values():
             if f.file_path == path:
-                return web.Response(body=f.content,
-                                    content_type=f.mime_type or "application/octet-stream")
+                return web.Response(
+                    body=f.content, content_type=f.mime_type or "application/octet-stream"
+                )
         return web.Response(status=404, text="Not Found")
 
     async def _handle_control_push(self, request: web.Request) -> web.Response:
         return web.json_response({"update_id": self.push_update(await request.json())})
 
     async def _handle_control_calls(self, request: web.Request) -> web.Response:
-        return web.json_response([
-            {"method": c.method, "params": c.params, "timestamp": c.timestamp,
-             "error_code": c.error_code} for c in self.calls
-        ])
+        return web.json_response(
+            [
+                {
+                    "method": c.method,
+                    "params": c.params,
+                    "timestamp": c.timestamp,
+                    "error_code": c.error_code,
+                }
+                for c in self.calls
+            ]
+        )
 
     # ------------------------------------------------------------------ Bot API methods
     def _chat_id(self, params: JSONDict) -> int:
@@ -594,8 +682,11 @@ class FakeBotApi:
         return {}
 
     def _document_obj(self, f: _StoredFile) -> JSONDict:
-        doc: JSONDict = {"file_id": f.file_id, "file_unique_id": f.file_unique_id,
-                         "file_size": len(f.content)}
+        doc: JSONDict = {
+            "file_id": f.file_id,
+            "file_unique_id": f.file_unique_id,
+            "file_size": len(f.content),
+        }
         if f.filename:
             doc["file_name"] = f.filename
         if f.mime_type:
@@ -604,12 +695,17 @@ class FakeBotApi:
 
     def _photo_obj(self, f: _StoredFile) -> list[JSONDict]:
         return [
-            {"file_id": f.file_id, "file_unique_id": f.file_unique_id, "width": w, "height": w,
-             "file_size": len(f.content)} for w in (90, 800)
+            {
+                "file_id": f.file_id,
+                "file_unique_id": f.file_unique_id,
+                "width": w,
+                "height": w,
+                "file_size": len(f.content),
+            }
+            for w in (90, 800)
         ]
 
-    def _media(self, kind: str, field_name: str, params: JSONDict,
-               files: Files) -> _StoredFile:
+    def _media(self, kind: str, field_name: str, params: JSONDict, files: Files) -> _StoredFile:
         upload = files.get(field_name)
         ref = params.get(field_name)
         if upload is None and isinstance(ref, str) and ref.startswith("attach://"):
@@ -628,8 +724,11 @@ class FakeBotApi:
 
     async def _m_getupdates(self, params: JSONDict, files: Files) -> Any:
         if self.webhook_url:
-            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active; "
-                                "use deleteWebhook to delete the webhook first")
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first",
+            )
         offset = int(params.get("offset") or 0)
         limit = min(max(int(params.get("limit") or 100), 1), 100)
         deadline = time.monotonic() + float(params.get("timeout") or 0)
@@ -644,8 +743,11 @@ class FakeBotApi:
             if self._updates or self._closing:
                 return self._updates[:limit]
             if generation != self._poll_generation:
-                raise ApiError(409, "Conflict: terminated by other getUpdates request; "
-                                    "make sure that only one bot instance is running")
+                raise ApiError(
+                    409,
+                    "Conflict: terminated by other getUpdates request; "
+                    "make sure that only one bot instance is running",
+                )
             remaining = deadline - time.monotonic()
             if remaining <= 0 or self.webhook_url:
                 return []
@@ -661,14 +763,17 @@ class FakeBotApi:
     async def _m_sendphoto(self, params: JSONDict, files: Files) -> Any:
         chat_id = self._chat_id(params)
         f = self._media("photos", "photo", params, files)
-        return self._bot_message(chat_id, {"photo": self._photo_obj(f), **self._caption(params),
-                                           **self._markup(params)})
+        return self._bot_message(
+            chat_id, {"photo": self._photo_obj(f), **self._caption(params), **self._markup(params)}
+        )
 
     async def _m_senddocument(self, params: JSONDict, files: Files) -> Any:
         chat_id = self._chat_id(params)
         f = self._media("documents", "document", params, files)
-        return self._bot_message(chat_id, {"document": self._document_obj(f),
-                                           **self._caption(params), **self._markup(params)})
+        return self._bot_message(
+            chat_id,
+            {"document": self._document_obj(f), **self._caption(params), **self._markup(params)},
+        )
 
     def _edit(self, params: JSONDict, changes: JSONDict) -> Any:
         if params.get("inline_message_id"):
@@ -681,9 +786,12 @@ class FakeBotApi:
         if {k: v for k, v in new.items() if k != "edit_date"} == {
             k: v for k, v in msg.items() if k != "edit_date"
         }:
-            raise ApiError(400, "Bad Request: message is not modified: specified new message "
-                                "content and reply markup are exactly the same as a current "
-                                "content and reply markup of the message")
+            raise ApiError(
+                400,
+                "Bad Request: message is not modified: specified new message "
+                "content and reply markup are exactly the same as a current "
+                "content and reply markup of the message",
+            )
         new["edit_date"] = int(time.time())
         self.messages[key] = new
         return new
@@ -732,15 +840,22 @@ class FakeBotApi:
         return True
 
     async def _m_getwebhookinfo(self, params: JSONDict, files: Files) -> Any:
-        return {"url": self.webhook_url or "", "has_custom_certificate": False,
-                "pending_update_count": len(self._updates)}
+        return {
+            "url": self.webhook_url or "",
+            "has_custom_certificate": False,
+            "pending_update_count": len(self._updates),
+        }
 
     async def _m_getfile(self, params: JSONDict, files: Files) -> Any:
         f = self._files.get(str(params.get("file_id")))
         if f is None:
             raise ApiError(400, "Bad Request: invalid file_id")
-        return {"file_id": f.file_id, "file_unique_id": f.file_unique_id,
-                "file_size": len(f.content), "file_path": f.file_path}
+        return {
+            "file_id": f.file_id,
+            "file_unique_id": f.file_unique_id,
+            "file_size": len(f.content),
+            "file_path": f.file_path,
+        }
 
 
 async def _serve(host: str, port: int, token: str) -> None:

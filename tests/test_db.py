@@ -284,7 +284,9 @@ async def test_a_batch_goes_in_with_its_sets_and_states(database: Database) -> N
         batch = await LogBatches(session).get(athlete_id, batch_id)
         assert batch is not None
         assert (batch.source_key, batch.states_before, batch.created_at) == (
-            "k1", {"Back squat": None}, later
+            "k1",
+            {"Back squat": None},
+            later,
         )
         stored = await SetLogs(session).of_batch(batch_id)
         assert [{name: getattr(row, name) for name in SET_FIELDS} for row in stored] == sets

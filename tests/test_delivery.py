@@ -1,10 +1,12 @@
-"""Issue 5: daily delivery on time in the athlete's timezone, DST-correct, exactly once."""
+"""Daily delivery: on time in the athlete's timezone, DST-correct, exactly once, each
+platform's messages by that platform's sender in its own budget."""
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
 import itertools
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,10 +14,11 @@ from sqlalchemy import select
 
 from bot.clock import FixedClock
 from bot.coach.delivery import MAX_ATTEMPTS, Blocked, DeliveryService, TryLater
-from bot.coach.replies import Reply
+from bot.coach.messages import Message
 from db.deliveries import Deliveries
 from db.engine import Database
 from db.models import Athlete, Delivery
+from db.uow import Storage
 from plans.schedule import catchup_deadline, local_due, next_due
 from tests.factories import make_athlete
 
@@ -23,15 +26,17 @@ UTC = dt.UTC
 
 
 class RecordingSender:
-    """A Sender that records instead of talking to Telegram; can fail on demand."""
+    """A Sender that records instead of talking to a chat platform; fails on demand."""
 
-    def __init__(self) -> None:
-        self.sent: list[tuple[int, Reply, dt.datetime]] = []
+    def __init__(self, platform: str = "telegram", send_rate: float | None = None) -> None:
+        self.platform = platform
+        self.send_rate = send_rate
+        self.sent: list[tuple[int, Message, dt.datetime]] = []
         self.blocked: set[int] = set()
         self.fail_once: dict[int, float | None] = {}
         self.clock: FixedClock | None = None
 
-    async def send(self, chat_id: int, reply: Reply) -> int:
+    async def send(self, chat_id: int, reply: Message) -> int:
         if chat_id in self.blocked:
             raise Blocked("Forbidden: bot was blocked by the user")
         if chat_id in self.fail_once:
@@ -40,7 +45,7 @@ class RecordingSender:
         self.sent.append((chat_id, reply, at))
         return len(self.sent)
 
-    def to(self, chat_id: int) -> list[Reply]:
+    def to(self, chat_id: int) -> list[Message]:
         return [reply for chat, reply, _ in self.sent if chat == chat_id]
 
 
@@ -107,14 +112,15 @@ def test_next_due_and_catchup_window() -> None:
 # --- the machinery, with an injected clock -------------------------------------------------
 
 
-def service(db: Database, clock: FixedClock, **kw: object) -> DeliveryService:
-    return DeliveryService(db, clock, **kw)  # type: ignore[arg-type]
+def service(db: Database, clock: FixedClock, **kw: Any) -> DeliveryService:
+    return DeliveryService(Storage(db), clock, **kw)
 
 
 async def schedule_all(db: Database, svc: DeliveryService) -> None:
-    async with db.write() as session:
-        for athlete in (await session.execute(select(Athlete))).scalars():
-            await svc.schedule(session, athlete)
+    """Every athlete's open rows, as onboarding leaves them."""
+    async with svc.storage.write() as unit:
+        for athlete in await unit.deliveries.athletes_without_open("daily", limit=10_000):
+            await svc.schedule(unit, athlete)
 
 
 @pytest.mark.parametrize("zone", sorted(ZONES_AND_CHANGES))
@@ -272,12 +278,15 @@ class TimedSender:
     """Records when (event-loop time) each send started; answers one chosen chat's first
     send with a 429."""
 
-    def __init__(self, limited: int, retry_after: float) -> None:
+    platform = "telegram"
+
+    def __init__(self, limited: int, retry_after: float, send_rate: float) -> None:
+        self.send_rate = send_rate
         self.starts: list[tuple[int, float]] = []
         self.limited, self.retry_after = limited, retry_after
         self.refused_at: float | None = None
 
-    async def send(self, chat_id: int, reply: Reply) -> int:
+    async def send(self, chat_id: int, reply: Message) -> int:
         now = asyncio.get_running_loop().time()
         if chat_id == self.limited and self.refused_at is None:
             self.refused_at = now
@@ -292,8 +301,8 @@ async def test_a_429_holds_paced_sends_then_they_resume_evenly(database: Databas
     for user in range(1, 13):
         await make_athlete(database, user, now=clock.now())
     rate, hold = 20.0, 0.4
-    svc = service(database, clock, send_rate=rate)
-    sender = TimedSender(limited=4, retry_after=hold)
+    svc = service(database, clock)
+    sender = TimedSender(limited=4, retry_after=hold, send_rate=rate)
     await schedule_all(database, svc)
     clock.at = dt.datetime(2026, 11, 23, 6, 0, 1, tzinfo=UTC)
     result = await svc.tick(sender)
@@ -319,11 +328,11 @@ async def test_changing_time_reschedules_without_a_second_message(database: Data
     await schedule_all(database, svc)
     clock.at = dt.datetime(2026, 11, 23, 6, 0, 1, tzinfo=UTC)
     await svc.tick(sender)  # today's 07:00 sent
-    async with database.write() as session:
-        athlete = await session.get(Athlete, athlete_id)
+    async with svc.storage.write() as unit:
+        athlete = await unit.athletes.by_id(athlete_id)
         assert athlete is not None
         athlete.delivery_minute = 20 * 60  # later today: must not send again today
-        await svc.schedule(session, athlete)
+        await svc.schedule(unit, athlete)
     clock.at = dt.datetime(2026, 11, 23, 19, 0, 1, tzinfo=UTC)
     await svc.tick(sender)
     assert len(sender.to(1)) == 1
@@ -336,11 +345,11 @@ async def test_paused_then_resumed(database: Database) -> None:
     clock = FixedClock(dt.datetime(2026, 11, 23, 5, 0, tzinfo=UTC))
     athlete_id = await make_athlete(database, 1, now=clock.now())
     svc, sender = service(database, clock), RecordingSender()
-    async with database.write() as session:
-        athlete = await session.get(Athlete, athlete_id)
+    async with svc.storage.write() as unit:
+        athlete = await unit.athletes.by_id(athlete_id)
         assert athlete is not None
         athlete.paused_until = dt.date(2026, 11, 25)
-        await svc.schedule(session, athlete)
+        await svc.schedule(unit, athlete)
     for day in (23, 24, 25):
         clock.at = dt.datetime(2026, 11, day, 6, 0, 1, tzinfo=UTC)
         await svc.tick(sender)
@@ -355,7 +364,7 @@ async def test_expired_lease_is_taken_over(database: Database) -> None:
     clock.at = dt.datetime(2026, 11, 23, 6, 0, 1, tzinfo=UTC)
     async with database.write() as session:  # a process claims it, then dies
         claimed = await Deliveries(session).claim_due(
-            clock.now(), "dead", dt.timedelta(minutes=2), 10
+            "telegram", clock.now(), "dead", dt.timedelta(minutes=2), 10
         )
         assert len(claimed) == 1
     sender = RecordingSender()
@@ -391,7 +400,7 @@ async def test_two_senders_on_postgresql_deliver_each_once(database: Database) -
     clock.at = dt.datetime(2026, 11, 23, 6, 0, 1, tzinfo=UTC)
 
     class SlowSender(RecordingSender):
-        async def send(self, chat_id: int, reply: Reply) -> int:
+        async def send(self, chat_id: int, reply: Message) -> int:
             await asyncio.sleep(0.002)
             return await super().send(chat_id, reply)
 
@@ -412,12 +421,79 @@ async def test_concurrent_scheduling_never_fails(database: Database) -> None:
     one, two = service(database, clock, owner="one"), service(database, clock, owner="two")
 
     async def reschedule(athlete_id: int) -> None:
-        async with database.write() as session:
-            athlete = await session.get(Athlete, athlete_id)
+        async with one.storage.write() as unit:
+            athlete = await unit.athletes.by_id(athlete_id)
             assert athlete is not None
-            await one.schedule(session, athlete)
+            await one.schedule(unit, athlete)
 
     await asyncio.gather(one.repair(), two.repair(), *(reschedule(i) for i in ids))
     async with database.read() as session:
         rows = (await session.execute(select(Delivery).where(Delivery.status == "pending"))).all()
     assert len(rows) == 30
+
+
+# --- one database, several chat platforms ---------------------------------------------------
+
+
+async def test_a_sender_claims_only_its_own_platforms_rows(database: Database) -> None:
+    clock = FixedClock(dt.datetime(2026, 11, 23, 5, 0, tzinfo=UTC))
+    await make_athlete(database, 1, now=clock.now(), platform="telegram")
+    await make_athlete(database, 2, now=clock.now(), platform="discord")
+    await make_athlete(database, 3, now=clock.now(), platform="terminal")
+    svc = service(database, clock)
+    await schedule_all(database, svc)
+    clock.at = dt.datetime(2026, 11, 23, 6, 0, 1, tzinfo=UTC)
+    telegram = RecordingSender("telegram")
+    result = await svc.tick(telegram)
+    assert result.sent == 1 and [chat for chat, _, _ in telegram.sent] == [1]
+    async with database.read() as session:
+        others = (
+            await session.execute(
+                select(Athlete.status, Delivery.status)
+                .join(Delivery, Delivery.athlete_id == Athlete.id)
+                .where(Athlete.platform != "telegram", Delivery.kind == "daily")
+            )
+        ).all()
+    # The other platforms' messages wait for their own senders: not sent, nobody blocked.
+    assert sorted(others) == [("active", "pending"), ("active", "pending")]
+    discord = RecordingSender("discord")
+    assert (await svc.tick(discord)).sent == 1 and discord.to(2)
+
+
+class PacedSender:
+    """Records the loop time of each send, for one platform with its own budget."""
+
+    def __init__(self, platform: str, send_rate: float) -> None:
+        self.platform, self.send_rate = platform, send_rate
+        self.starts: list[float] = []
+        self.chats: list[int] = []
+
+    async def send(self, chat_id: int, message: Message) -> int:
+        self.starts.append(asyncio.get_running_loop().time())
+        self.chats.append(chat_id)
+        await asyncio.sleep(0.005)
+        return len(self.starts)
+
+
+async def test_one_process_delivers_two_platforms_each_in_its_own_budget(
+    database: Database,
+) -> None:
+    clock = FixedClock(dt.datetime(2026, 11, 23, 5, 0, tzinfo=UTC))
+    for user in range(1, 9):
+        await make_athlete(database, user, now=clock.now(), platform="telegram")
+    for user in range(101, 109):
+        await make_athlete(database, user, now=clock.now(), platform="discord")
+    svc = service(database, clock)
+    await schedule_all(database, svc)
+    clock.at = dt.datetime(2026, 11, 23, 6, 0, 1, tzinfo=UTC)
+    telegram, discord = PacedSender("telegram", 40.0), PacedSender("discord", 10.0)
+    first, second = await asyncio.gather(svc.tick(telegram), svc.tick(discord))
+    assert (first.sent, second.sent) == (8, 8)
+    assert sorted(telegram.chats) == list(range(1, 9))
+    assert sorted(discord.chats) == list(range(101, 109))
+    for sender in (telegram, discord):
+        gaps = [b - a for a, b in itertools.pairwise(sender.starts)]
+        assert min(gaps) >= 1 / sender.send_rate - 0.01, (sender.platform, gaps)
+    # Telegram's faster budget is not held back by Discord's slower one.
+    assert telegram.starts[-1] < discord.starts[-1]
+    assert telegram.starts[-1] - telegram.starts[0] < 7 / discord.send_rate / 2

@@ -149,9 +149,16 @@ async def test_webhook_delivery_with_secret(api: FakeBotApi, bot: Bot) -> None:
         assert (await bot.get_webhook_info()).url.endswith("/hook")
         with pytest.raises(Conflict):
             await bot.get_updates(timeout=0)
-        status = await api.deliver_via_webhook({"message": {"message_id": 1, "date": 0,
-                                                            "chat": {"id": 1, "type": "private"},
-                                                            "text": "hi"}})
+        status = await api.deliver_via_webhook(
+            {
+                "message": {
+                    "message_id": 1,
+                    "date": 0,
+                    "chat": {"id": 1, "type": "private"},
+                    "text": "hi",
+                }
+            }
+        )
         assert status == 200
         secret, body = await asyncio.wait_for(received.get(), 2)
         assert secret == "s3cret" and body["update_id"] and "message" in body
@@ -176,15 +183,26 @@ async def test_commands_and_unknown_methods(api: FakeBotApi, bot: Bot) -> None:
 
 
 async def test_push_helpers_parse_as_updates(api: FakeBotApi, bot: Bot) -> None:
-    sent = await bot.send_message(42, "pick", reply_markup=InlineKeyboardMarkup(
-        [[InlineKeyboardButton("A", callback_data="a")]]))
+    sent = await bot.send_message(
+        42,
+        "pick",
+        reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton("A", callback_data="a")]]),
+    )
     api.push_callback(42, "a")
     api.push_edited_text(42, 1, "edited")
     api.push_my_chat_member(42, "kicked")
     api.push_sticker(42)
     api.push_photo(42, caption="form check")
-    api.push_update({"message": {"message_id": 99, "date": 0,
-                                 "chat": {"id": 3, "type": "private"}, "text": "raw"}})
+    api.push_update(
+        {
+            "message": {
+                "message_id": 99,
+                "date": 0,
+                "chat": {"id": 3, "type": "private"},
+                "text": "raw",
+            }
+        }
+    )
     cb, edited, member, sticker, photo, raw = await bot.get_updates(timeout=0)
     assert cb.callback_query is not None and cb.callback_query.data == "a"
     assert cb.callback_query.message is not None

@@ -6,7 +6,7 @@ import asyncio
 
 from telegram import Update
 
-from bot.ordering import PerChatUpdateProcessor
+from handlers.telegram.ordering import PerChatUpdateProcessor
 from tests import updates
 
 

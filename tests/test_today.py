@@ -20,10 +20,10 @@ async def seed(bot: BotHarness, user: int = 900, **profile: Any) -> int:
     athlete_id = await make_athlete(
         bot.db, user, now=bot.clock.now(), profile={**PROFILE, **profile} if profile else None
     )
-    async with bot.db.write() as session:
-        athlete = await session.get(Athlete, athlete_id)
+    async with bot.storage.write() as unit:
+        athlete = await unit.athletes.by_id(athlete_id)
         assert athlete is not None
-        await bot.application.bot_data["coach"].delivery.schedule(session, athlete)
+        await bot.core.delivery.schedule(unit, athlete)
     return athlete_id
 
 
@@ -211,12 +211,12 @@ async def test_no_message_on_rest_days_when_mobility_is_off(bot: BotHarness) -> 
     from tests.test_delivery import RecordingSender
 
     await seed(bot, mobility_enabled=False)
-    delivery = bot.application.bot_data["coach"].delivery
+    delivery = bot.core.delivery
     sender = RecordingSender()
     for day in range(23, 30):  # Mon 23 .. Sun 29 Nov: strength on Wed and Fri
         bot.clock.at = dt.datetime(2026, 11, day, 6, 0, 5, tzinfo=dt.UTC)
         await delivery.tick(sender)
-    sessions = [r.text for r in sender.to(900) if r.text.startswith("<b>Session")]
-    others = [r.text for r in sender.to(900) if not r.text.startswith("<b>Session")]
+    sessions = [r.text for r in sender.to(900) if r.text.startswith("Session")]
+    others = [r.text for r in sender.to(900) if not r.text.startswith("Session")]
     assert len(sessions) == 2  # Wednesday and Friday
-    assert len(others) == 1 and "tonnage" in others[0].lower()  # only Sunday's summary
+    assert len(others) == 1 and "tonnage" in others[0].plain.lower()  # only Sunday's summary

@@ -16,7 +16,7 @@ from telegram.error import Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
 
-from bot.transport import AiohttpRequest
+from handlers.telegram.transport import AiohttpRequest
 
 
 class Server:
@@ -120,9 +120,7 @@ async def test_files_are_uploaded_as_multipart_with_their_names(
     assert sent["document"] == ("runstrong-export.csv", content)
 
 
-async def test_a_download_returns_the_file_bytes(
-    server: Server, transport: AiohttpRequest
-) -> None:
+async def test_a_download_returns_the_file_bytes(server: Server, transport: AiohttpRequest) -> None:
     assert await transport.retrieve(f"{server.url}/file/doc.json") == b"\x00file bytes\xff"
 
 

@@ -1,11 +1,11 @@
 """The daily message (and the weekly summary), on time in each athlete's timezone, once.
 
 The `deliveries` table is the source of truth: each athlete has one open row per kind for
-the next local day it is due. A tick claims due rows with one indexed query, sends them
-concurrently through a `Sender`, and records each result together with the next day's row.
-A restart finds the same rows; a second process claims different ones (SKIP LOCKED); a
-claimer that dies leaves a lease that expires, so a message in flight at a crash is sent at
-most once more.
+the next local day it is due, on their chat platform. A tick claims one platform's due rows
+with one indexed query, sends them concurrently through that platform's `Sender`, paced to
+its own budget, and records each result together with the next day's row. A restart finds
+the same rows; a second process claims different ones (SKIP LOCKED); a claimer that dies
+leaves a lease that expires, so a message in flight at a crash is sent at most once more.
 """
 
 from __future__ import annotations
@@ -18,23 +18,21 @@ import socket
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, Protocol
-
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from typing import NamedTuple, Protocol
 
 from bot.clock import Clock
+from bot.coach.actions import Action
 from bot.coach.inputs import format_minute
-from bot.coach.planning import changes_for_many, local_today, plan_from, states_for_many
-from bot.coach.replies import Reply, keyboard
+from bot.coach.messages import Button, Message
+from bot.coach.planning import local_today, plan_from
 from bot.coach.zones import tzinfo_for
-from db.deliveries import Deliveries
-from db.engine import Database
-from db.models import Athlete, Delivery, PlanChange
+from db.models import Athlete, PlanChange
+from db.uow import Conflict, Storage, Unit
 from plans.programs import DayPlan
 from plans.render import render_day
 from plans.schedule import catchup_deadline, local_due
 from plans.state import ExerciseState
+from plans.text import Text, italic, text
 
 log = logging.getLogger("runstrong.delivery")
 
@@ -59,12 +57,22 @@ class TryLater(Exception):
 
 
 class Sender(Protocol):
-    async def send(self, chat_id: int, reply: Reply) -> int:
+    """One chat platform's way to send a scheduled message: its adapter maps the platform's
+    errors onto Blocked and TryLater. `send_rate`: this process's share of the platform's
+    budget for bulk sends (messages/s), None for unpaced."""
+
+    @property
+    def platform(self) -> str: ...
+
+    @property
+    def send_rate(self) -> float | None: ...
+
+    async def send(self, chat_id: int, message: Message) -> int:
         """Send and return the message id; raise Blocked or TryLater."""
         ...
 
 
-WeeklyComposer = Callable[[Any, Athlete, dt.date], Awaitable[str]]
+WeeklyComposer = Callable[[Unit, Athlete, dt.date], Awaitable[Text]]
 
 
 @dataclass
@@ -83,24 +91,26 @@ class TickResult:
         self.errors.extend(other.errors)
 
 
-def session_buttons(day: dt.date) -> tuple[tuple[Any, ...], ...]:
-    iso = day.isoformat()
-    return keyboard(
-        [("✅ Done as prescribed", f"dl:done:{iso}")],
-        [("⏭ Skip today", f"dl:skip:{iso}"), ("📅 Move to tomorrow", f"dl:move:{iso}")],
+def session_buttons(day: dt.date) -> tuple[tuple[Button, ...], ...]:
+    return (
+        (Button("✅ Done as prescribed", Action("dl", ("done", day))),),
+        (
+            Button("⏭ Skip today", Action("dl", ("skip", day))),
+            Button("📅 Move to tomorrow", Action("dl", ("move", day))),
+        ),
     )
 
 
 def day_message(
     plan: DayPlan, units: str, *, skipped: bool = False, late_note: str | None = None
-) -> Reply:
+) -> Message:
     """The day's message with the buttons that fit it."""
-    text = render_day(plan, units, late_note=late_note)
+    body = render_day(plan, units, late_note=late_note)
     if skipped:
-        return Reply(text + "\n\n<i>You skipped this one. Rest up.</i>")
+        return Message(text(body, "\n\n", italic("You skipped this one. Rest up.")))
     if plan.kind == "strength":
-        return Reply(text, session_buttons(plan.date))
-    return Reply(text)
+        return Message(body, session_buttons(plan.date))
+    return Message(body)
 
 
 class Claim(NamedTuple):
@@ -118,7 +128,7 @@ class Prepared:
     claim: Claim
     outcome: str  # send | cancelled | skipped | missed | error
     chat_id: int | None = None
-    reply: Reply | None = None
+    message: Message | None = None
     error: str | None = None
 
 
@@ -130,7 +140,7 @@ def compose_daily(
     due: dt.datetime,
     *,
     late: bool = False,
-) -> Reply | None:
+) -> Message | None:
     """The daily message from already-loaded state: pure, no queries. None when there is
     nothing to say: an ordinary rest day for an athlete who switched mobility days off."""
     planned = plan_from(athlete, states, changes, day)
@@ -146,10 +156,44 @@ def compose_daily(
     return day_message(planned.plan, athlete.units, skipped=planned.skipped, late_note=note)
 
 
+class Pacer:
+    """One sender's budget: sends evenly spaced at `rate` a second, and never more than
+    `rate` in any window of a second plus PACE_MARGIN_S, measured on when the sends really
+    started (a stalled event loop must not release a burst); after a 429, none before its
+    retry_after has passed, then evenly spaced again (never a burst that earns the next)."""
+
+    def __init__(self, rate: float | None) -> None:
+        self.rate = rate
+        self._sends: deque[float] = deque()
+        self._held_until = 0.0  # loop time before which no paced send starts (a 429)
+        self._lock = asyncio.Lock()
+
+    def hold(self, seconds: float) -> None:
+        if self.rate:
+            until = asyncio.get_running_loop().time() + seconds
+            self._held_until = max(self._held_until, until)
+
+    async def wait(self) -> None:
+        if not self.rate:
+            return
+        loop = asyncio.get_running_loop()
+        cap = max(1, int(self.rate))
+        async with self._lock:
+            turn = self._sends[-1] + 1.0 / self.rate if self._sends else 0.0
+            turn = max(turn, self._held_until)
+            if len(self._sends) >= cap:
+                turn = max(turn, self._sends[-cap] + 1.0 + PACE_MARGIN_S)
+            if turn > loop.time():
+                await asyncio.sleep(turn - loop.time())
+            self._sends.append(loop.time())
+            while len(self._sends) > cap:
+                self._sends.popleft()
+
+
 class DeliveryService:
     def __init__(
         self,
-        db: Database,
+        storage: Storage,
         clock: Clock,
         *,
         catchup_hours: float = 6.0,
@@ -158,9 +202,8 @@ class DeliveryService:
         concurrency: int = 32,
         owner: str | None = None,
         weekly: WeeklyComposer | None = None,
-        send_rate: float | None = None,
     ) -> None:
-        self.db = db
+        self.storage = storage
         self.clock = clock
         self.catchup_hours = catchup_hours
         self.lease = lease
@@ -168,15 +211,15 @@ class DeliveryService:
         self.concurrency = concurrency
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}"
         self.weekly = weekly
-        # Messages/s for the daily run, evenly spaced: no bursts for Telegram's limit to
-        # answer with a 429. A 429 still comes now and then (network jitter bunches sends
-        # up on Telegram's side): then every send waits out its retry_after, and they resume
-        # evenly spaced, never as a burst that would earn the next 429. None: unpaced.
-        self.send_rate = send_rate
-        self._sends: deque[float] = deque()
-        self._held_until = 0.0  # loop time before which no paced send starts (a 429)
-        self._pace_lock = asyncio.Lock()
-        self._lock = asyncio.Lock()
+        self._pacers: dict[str, Pacer] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    def pacer(self, sender: Sender) -> Pacer:
+        """The sender's platform budget (one per platform per process)."""
+        pacer = self._pacers.get(sender.platform)
+        if pacer is None or pacer.rate != sender.send_rate:
+            pacer = self._pacers[sender.platform] = Pacer(sender.send_rate)
+        return pacer
 
     # --- scheduling -----------------------------------------------------------------------
 
@@ -185,7 +228,7 @@ class DeliveryService:
 
     async def _next_slot(
         self,
-        session: Any,
+        unit: Unit,
         athlete: Athlete,
         kind: str,
         earliest: dt.date,
@@ -201,7 +244,7 @@ class DeliveryService:
         day = max(earliest, local_today(athlete, now))
         if athlete.paused_until is not None:
             day = max(day, athlete.paused_until)
-        repo = Deliveries(session)
+        repo = unit.deliveries
         for _ in range(15):
             if kind == WEEKLY and day.weekday() != summary_day:
                 day += dt.timedelta(days=1)
@@ -216,33 +259,18 @@ class DeliveryService:
         raise RuntimeError(f"no delivery slot found for athlete {athlete.id}")
 
     async def _open_slot(
-        self, session: Any, athlete: Athlete, kind: str, day: dt.date, due: dt.datetime
+        self, unit: Unit, athlete: Athlete, kind: str, day: dt.date, due: dt.datetime
     ) -> None:
-        find = select(Delivery).where(
-            Delivery.athlete_id == athlete.id, Delivery.kind == kind, Delivery.local_date == day
-        )
-        existing = (await session.execute(find)).scalar_one_or_none()
-        if existing is None:
-            try:
-                # A savepoint: another transaction (a second replica, the start-up repair)
-                # may create the same row first; then we take that one instead of failing.
-                async with session.begin_nested():
-                    await Deliveries(session).add(athlete.id, kind, day, due)
-                return
-            except IntegrityError:
-                existing = (await session.execute(find)).scalar_one()
-        if existing.status in ("cancelled", "pending"):  # a cancelled slot comes back
-            existing.status, existing.due_at, existing.lease_until = "pending", due, None
-            existing.lease_owner, existing.error = None, None
+        await unit.deliveries.ensure_open(athlete.id, athlete.platform, kind, day, due)
 
     async def schedule(
-        self, session: Any, athlete: Athlete, kinds: tuple[str, ...] | None = None
+        self, unit: Unit, athlete: Athlete, kinds: tuple[str, ...] | None = None
     ) -> dt.datetime | None:
         """(Re)compute the athlete's open rows from their current settings; returns when the
         next daily message is due. Used after onboarding, settings changes, /pause, /resume
         and /start after a block. Never schedules a second message for a day already sent."""
         now = self.clock.now()
-        repo = Deliveries(session)
+        repo = unit.deliveries
         if athlete.status != "active" or athlete.onboarded_at is None:
             await repo.cancel_open(athlete.id)
             return None
@@ -252,30 +280,26 @@ class DeliveryService:
             if row is not None and row.status == "sending":
                 continue  # in flight right now; its successor is scheduled when it finishes
             day, due = await self._next_slot(
-                session, athlete, kind, local_today(athlete, now), now, allow_late=False
+                unit, athlete, kind, local_today(athlete, now), now, allow_late=False
             )
             if row is not None and row.local_date == day:
                 row.due_at, row.lease_until = due, None
             else:
                 if row is not None:
                     row.status = "cancelled"
-                    await session.flush()
-                await self._open_slot(session, athlete, kind, day, due)
+                    await unit.flush()
+                await self._open_slot(unit, athlete, kind, day, due)
             if kind == DAILY:
                 next_daily = due
         return next_daily
 
-    async def _schedule_after(
-        self, session: Any, athlete: Athlete, kind: str, day: dt.date
-    ) -> None:
+    async def _schedule_after(self, unit: Unit, athlete: Athlete, kind: str, day: dt.date) -> None:
         if athlete.status != "active":
             return
         now = self.clock.now()
         step = dt.timedelta(days=7 if kind == WEEKLY else 1)
-        next_day, due = await self._next_slot(
-            session, athlete, kind, day + step, now, allow_late=True
-        )
-        await self._open_slot(session, athlete, kind, next_day, due)
+        next_day, due = await self._next_slot(unit, athlete, kind, day + step, now, allow_late=True)
+        await self._open_slot(unit, athlete, kind, next_day, due)
 
     async def repair(self) -> int:
         """Give every active athlete their open rows (after a crash mid-transition, or when a
@@ -286,13 +310,13 @@ class DeliveryService:
             clashes = 0
             while True:
                 try:
-                    async with self.db.write() as session:
-                        missing = await Deliveries(session).athletes_without_open(
+                    async with self.storage.write() as unit:
+                        missing = await unit.deliveries.athletes_without_open(
                             kind, limit=REPAIR_BATCH, after_id=after_id
                         )
                         for athlete in missing:  # only the missing kind: others may catch up
-                            await self.schedule(session, athlete, (kind,))
-                except IntegrityError:
+                            await self.schedule(unit, athlete, (kind,))
+                except Conflict:
                     # Another replica starting at the same time scheduled some of these
                     # athletes first; look again (its rows are committed now).
                     clashes += 1
@@ -308,16 +332,18 @@ class DeliveryService:
     # --- sending --------------------------------------------------------------------------
 
     async def tick(self, sender: Sender) -> TickResult:
-        """Send everything that is due now; one tick at a time per process."""
+        """Send everything of the sender's platform that is due now; one tick at a time per
+        platform per process."""
         total = TickResult()
-        if self._lock.locked():
+        lock = self._locks.setdefault(sender.platform, asyncio.Lock())
+        if lock.locked():
             return total
-        async with self._lock:
+        async with lock:
             while True:
                 now = self.clock.now()
-                async with self.db.write() as session:
-                    claimed = await Deliveries(session).claim_due(
-                        now, self.owner, self.lease, self.batch_size
+                async with self.storage.write() as unit:
+                    claimed = await unit.deliveries.claim_due(
+                        sender.platform, now, self.owner, self.lease, self.batch_size
                     )
                     claims = [
                         Claim(d.id, d.athlete_id, d.kind, d.local_date, d.due_at) for d in claimed
@@ -337,10 +363,10 @@ class DeliveryService:
         states and plan changes in three queries for the whole batch, then pure planning."""
         ids = {c.athlete_id for c in claims}
         prepared: list[Prepared] = []
-        async with self.db.read() as session:
-            athletes = await Deliveries(session).athletes_for(list(ids))
-            states = await states_for_many(session, ids)
-            changes = await changes_for_many(session, ids)
+        async with self.storage.read() as unit:
+            athletes = await unit.deliveries.athletes_for(list(ids))
+            states = await unit.states.for_many(ids)
+            changes = await unit.changes.for_many(ids)
             for claim in claims:
                 athlete = athletes.get(claim.athlete_id)
                 if athlete is None:
@@ -352,11 +378,11 @@ class DeliveryService:
                     continue
                 try:
                     late = now - claim.due > LATE_AFTER
-                    reply: Reply | None
+                    message: Message | None
                     if claim.kind == WEEKLY and self.weekly is not None:
-                        reply = Reply(await self.weekly(session, athlete, claim.day))
+                        message = Message(await self.weekly(unit, athlete, claim.day))
                     else:
-                        reply = compose_daily(
+                        message = compose_daily(
                             athlete,
                             states[athlete.id],
                             changes[athlete.id],
@@ -368,10 +394,10 @@ class DeliveryService:
                     log.exception("composing delivery %s failed", claim.delivery_id)
                     prepared.append(Prepared(claim, "error", error=str(exc)))
                     continue
-                if reply is None:
+                if message is None:
                     prepared.append(Prepared(claim, "skipped"))
                     continue
-                prepared.append(Prepared(claim, "send", athlete.chat_id, reply))
+                prepared.append(Prepared(claim, "send", athlete.chat_id, message))
         return prepared
 
     async def _gated(self, gate: asyncio.Semaphore, sender: Sender, item: Prepared) -> TickResult:
@@ -387,24 +413,25 @@ class DeliveryService:
             result.retried += 1
             result.errors.append(item.error or "")
             return result
-        if item.outcome != "send" or item.reply is None or item.chat_id is None:
+        if item.outcome != "send" or item.message is None or item.chat_id is None:
             await self._close(delivery_id, athlete_id, kind, day, item.outcome)
             if item.outcome == "missed":
                 result.missed += 1
             else:
                 result.skipped += 1
             return result
-        chat_id, reply = item.chat_id, item.reply
+        chat_id, message = item.chat_id, item.message
+        pacer = self.pacer(sender)
         try:
-            await self._pace()
-            message_id = await sender.send(chat_id, reply)
+            await pacer.wait()
+            message_id = await sender.send(chat_id, message)
         except Blocked as exc:
             await self._blocked(delivery_id, athlete_id, str(exc))
             result.blocked += 1
             return result
         except TryLater as exc:
             if exc.retry_after is not None:
-                self._hold(exc.retry_after)
+                pacer.hold(exc.retry_after)
             await self._retry(delivery_id, now, str(exc), retry_after=exc.retry_after)
             result.retried += 1
             return result
@@ -421,34 +448,6 @@ class DeliveryService:
         result.sent += 1
         result.late += int(late)
         return result
-
-    def _hold(self, seconds: float) -> None:
-        """Telegram answered 429: no paced send starts for `seconds`. Sends already waiting
-        for their turn then go one by one at `send_rate` (the failed one is retried from the
-        database after the same wait)."""
-        if self.send_rate:
-            until = asyncio.get_running_loop().time() + seconds
-            self._held_until = max(self._held_until, until)
-
-    async def _pace(self) -> None:
-        """Wait for this send's turn: evenly spaced at `send_rate`, and never more than
-        `send_rate` sends in any window of a second plus PACE_MARGIN_S, measured on when the
-        sends really started (a stalled event loop must not release a burst); after a 429,
-        not before its retry_after has passed."""
-        if not self.send_rate:
-            return
-        loop = asyncio.get_running_loop()
-        cap = max(1, int(self.send_rate))
-        async with self._pace_lock:
-            turn = self._sends[-1] + 1.0 / self.send_rate if self._sends else 0.0
-            turn = max(turn, self._held_until)
-            if len(self._sends) >= cap:
-                turn = max(turn, self._sends[-cap] + 1.0 + PACE_MARGIN_S)
-            if turn > loop.time():
-                await asyncio.sleep(turn - loop.time())
-            self._sends.append(loop.time())
-            while len(self._sends) > cap:
-                self._sends.popleft()
 
     def _precheck(self, athlete: Athlete, day: dt.date, due: dt.datetime, now: dt.datetime) -> str:
         if athlete.status != "active":
@@ -473,15 +472,15 @@ class DeliveryService:
     ) -> None:
         """Record the outcome and open the next day's row in one short transaction."""
         now = self.clock.now()
-        async with self.db.write() as session:
-            if not await Deliveries(session).finish(
+        async with self.storage.write() as unit:
+            if not await unit.deliveries.finish(
                 delivery_id, self.owner, status, now=now, message_id=message_id, late=late
             ):
                 log.warning("delivery %s was taken over before it was recorded", delivery_id)
                 return
-            athlete = await session.get(Athlete, athlete_id)
+            athlete = await unit.athletes.by_id(athlete_id)
             if athlete is not None:
-                await self._schedule_after(session, athlete, kind, day)
+                await self._schedule_after(unit, athlete, kind, day)
 
     async def _retry(
         self,
@@ -491,8 +490,8 @@ class DeliveryService:
         *,
         retry_after: float | None = None,
     ) -> None:
-        async with self.db.write() as session:
-            row = await session.get(Delivery, delivery_id)
+        async with self.storage.write() as unit:
+            row = await unit.deliveries.get(delivery_id)
             if row is None or row.lease_owner != self.owner:
                 return
             if retry_after is not None:
@@ -500,44 +499,35 @@ class DeliveryService:
                 # busy minute, the message is kept until its catch-up window closes.
                 row.attempts -= 1
             if row.attempts >= MAX_ATTEMPTS:
-                await Deliveries(session).finish(
+                await unit.deliveries.finish(
                     delivery_id, self.owner, "failed", now=now, error=error
                 )
-                athlete = await session.get(Athlete, row.athlete_id)
+                athlete = await unit.athletes.by_id(row.athlete_id)
                 if athlete is not None:
-                    await self._schedule_after(session, athlete, row.kind, row.local_date)
+                    await self._schedule_after(unit, athlete, row.kind, row.local_date)
                 return
             backoff = retry_after if retry_after is not None else min(2**row.attempts, 300)
-            await Deliveries(session).release(
+            await unit.deliveries.release(
                 delivery_id, self.owner, retry_at=now + dt.timedelta(seconds=backoff), error=error
             )
 
     async def _blocked(self, delivery_id: int, athlete_id: int, error: str) -> None:
         now = self.clock.now()
-        async with self.db.write() as session:
-            await Deliveries(session).finish(
-                delivery_id, self.owner, "failed", now=now, error=error
-            )
-            athlete = await session.get(Athlete, athlete_id)
+        async with self.storage.write() as unit:
+            await unit.deliveries.finish(delivery_id, self.owner, "failed", now=now, error=error)
+            athlete = await unit.athletes.by_id(athlete_id)
             if athlete is not None:
-                await mark_blocked(session, athlete, now)
+                await mark_blocked(unit, athlete, now)
         log.info("athlete %s blocked the bot; paused until they /start again", athlete_id)
 
-    async def next_due(self) -> dt.datetime | None:
-        """When the next open row is due (the local chat's clock jump uses it)."""
-        async with self.db.read() as session:
-            value = (
-                await session.execute(
-                    select(func.min(Delivery.due_at)).where(Delivery.status == "pending")
-                )
-            ).scalar()
-        if value is None:
-            return None
-        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    async def next_due(self, platform: str) -> dt.datetime | None:
+        """When the platform's next open row is due."""
+        async with self.storage.read() as unit:
+            return await unit.deliveries.next_due(platform)
 
 
-async def mark_blocked(session: Any, athlete: Athlete, now: dt.datetime) -> None:
+async def mark_blocked(unit: Unit, athlete: Athlete, now: dt.datetime) -> None:
     """The athlete blocked or removed the bot: no messages until they /start again."""
     athlete.status = "blocked"
     athlete.updated_at = now
-    await Deliveries(session).cancel_open(athlete.id)
+    await unit.deliveries.cancel_open(athlete.id)

@@ -1,51 +1,31 @@
 """Logging what the athlete did — sets typed like a text to a friend, "done", runs — and the
-progression that follows, transport-agnostic like the rest of the coach.
+progression that follows.
 
 Every call is one write transaction with the athlete row locked, so two replicas never apply
 the same athlete's logs at once. A batch (`LogBatch`) is the unit of /undo and of edits: it
 records the progression states it changed (`states_before`) and batches apply in id order,
 so undoing the newest batch, or replaying the ones after an edited batch, is exact.
 
-A log that needs an answer first (an unknown exercise name, an ambiguous line) is kept as a
-batch with source "pending" whose `states_before["pending"]` holds the parsed lines; buttons
-carry only its id (`lg:<batch>:<line>:<choice>`), so any replica, after any restart, can
-finish it.
+A log that needs an answer first (an unknown exercise name, an ambiguous line) waits as a
+`PendingLog` holding the parsed lines; buttons carry only its id (`lg:<id>:<line>:<choice>`),
+so any replica, after any restart, can finish it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.clock import Clock
-from bot.coach.idempotency import mark_applied
-from bot.coach.planning import (
-    Planned,
-    local_today,
-    moves_of,
-    profile_of,
-    skipped_days,
-)
+from bot.coach.actions import Action
+from bot.coach.intents import Who
+from bot.coach.messages import EXPIRED, Button, Keyboard, Message, acknowledge, say
+from bot.coach.planning import Planned, local_today, moves_of, profile_of, skipped_days
 from bot.coach.records import display_name
-from bot.coach.replies import Button, Reply, Who
-from db.engine import Database
-from db.logs import (
-    PENDING,
-    ExerciseStates,
-    LogBatches,
-    LogContext,
-    RunLogs,
-    SetLogs,
-    log_context,
-    progress_lookups,
-    set_row,
-)
+from db.logs import LogContext, set_row, state_from_values, values_of
 from db.models import Athlete, LogBatch, RunLog, SetLog
-from db.repositories import Athletes
+from db.uow import Storage, Unit
 from plans import exercises
 from plans.loads import starting_e1rm
 from plans.logparse import (
@@ -68,48 +48,60 @@ from plans.progression import Progress, describe_target, next_state
 from plans.render import exercise_line
 from plans.sessions import LEVELS, PLYO_DOSE
 from plans.state import ExerciseState
+from plans.text import Text, bold, code, italic, lines, text
+from plans.units import format_distance, format_weight
 
-LB_TO_KG = 0.45359237
-MILE_KM = 1.609344
 MAX_DAYS_BACK = 366
 MAX_REPLY_CHARS = 3800
-EXAMPLE = "<code>squat 3x5 60kg</code>"
+EXAMPLE = code("squat 3x5 60kg")
 NOT_SET_UP = "Let's set you up first: send /start."
-PRIVATE_ONLY = "I coach one runner at a time — let's talk in a private chat."
 
-GRAMMAR = (
-    "<b>Logging a workout</b> — one exercise per line, the way you'd text a friend:\n"
-    "<code>squat 3x5 60kg</code> — 3 sets of 5 at 60 kg\n"
-    "<code>rdl 8,8,7 @40</code> — reps of each set, at 40\n"
-    "<code>split squat 3x8 12kg each</code> — per leg\n"
-    "<code>bench 3x8 40kg rpe 8</code> — with how hard it felt\n"
-    "<code>plank 3x45s</code> — holds\n"
-    "<code>pull-ups 5,4,4</code> — body weight\n"
-    "<code>yesterday: lunges 3x10</code> — an earlier day\n"
-    "<code>done</code> — today's session exactly as prescribed (or tap ✅ Done)\n"
-    "<code>done except squat 3x4</code> — as prescribed, with changes\n"
-    "<code>long run 25k</code> · <code>intervals done</code> · <code>/run 10k hard</code> — runs; "
-    "a hard or long run holds the next heavy lift\n\n"
-    "Numbers without a unit are in your unit. I reply with your next target. "
-    "Made a typo? Edit your message and I'll correct the log. /undo removes the last log."
-)
-# Examples from GRAMMAR that must parse as logs (checked by the tests).
-GRAMMAR_EXAMPLES = (
-    "squat 3x5 60kg",
-    "rdl 8,8,7 @40",
-    "split squat 3x8 12kg each",
-    "bench 3x8 40kg rpe 8",
-    "plank 3x45s",
-    "pull-ups 5,4,4",
-    "yesterday: lunges 3x10",
+# Examples of logs, each with what it means: /log shows them, and the tests check that each
+# parses as a log.
+GRAMMAR_EXAMPLES: tuple[tuple[str, str], ...] = (
+    ("squat 3x5 60kg", "3 sets of 5 at 60 kg"),
+    ("rdl 8,8,7 @40", "reps of each set, at 40"),
+    ("split squat 3x8 12kg each", "per leg"),
+    ("bench 3x8 40kg rpe 8", "with how hard it felt"),
+    ("plank 3x45s", "holds"),
+    ("pull-ups 5,4,4", "body weight"),
+    ("yesterday: lunges 3x10", "an earlier day"),
 )
 
 
-def not_a_log_hint() -> str:
+def grammar() -> Text:
+    """How to log, with examples."""
+    rows: list[Text] = [
+        text(bold("Logging a workout"), " — one exercise per line, the way you'd text a friend:")
+    ]
+    rows += [text(code(example), f" — {meaning}") for example, meaning in GRAMMAR_EXAMPLES]
+    rows += [
+        text(code("done"), " — today's session exactly as prescribed (or tap ✅ Done)"),
+        text(code("done except squat 3x4"), " — as prescribed, with changes"),
+        text(
+            code("long run 25k"),
+            " · ",
+            code("intervals done"),
+            " · ",
+            code("/run 10k hard"),
+            " — runs; an unplanned hard or long run holds the next heavy lift",
+        ),
+        text(),
+        text(
+            "Numbers without a unit are in your unit. I reply with your next target. Made a "
+            "typo? Edit your message and I'll correct the log. /undo removes the last log."
+        ),
+    ]
+    return lines(*rows)
+
+
+def not_a_log_hint() -> Text:
     """What the coach says to text that is neither a log nor a run."""
-    return (
-        f"I didn't catch that. To log a workout send e.g. {EXAMPLE} (one exercise per line); "
-        "/log shows more examples. /today shows today's workout, /help everything I can do."
+    return text(
+        "I didn't catch that. To log a workout send e.g. ",
+        EXAMPLE,
+        " (one exercise per line); "
+        "/log shows more examples. /today shows today's workout, /help everything I can do.",
     )
 
 
@@ -158,7 +150,7 @@ class _Plans:
     def __init__(self, athlete: Athlete, context: LogContext) -> None:
         self.athlete = athlete
         self.context = context
-        self.states = {ex: _state(ex, values) for ex, values in context.states.items()}
+        self.states = {ex: state_from_values(ex, v) for ex, v in context.states.items()}
         self._profile: Profile | None = None
         self._days: dict[dt.date, Planned | None] = {}
         self._rx: dict[dt.date, dict[str, Prescription]] = {}
@@ -166,15 +158,15 @@ class _Plans:
     @classmethod
     async def load(
         cls,
-        session: AsyncSession,
+        unit: Unit,
         athlete: Athlete,
         source_key: str | None = None,
         expected: tuple[list[str], list[dt.date]] = ([], []),
     ) -> _Plans:
-        """The athlete's plan inputs as stored now (and the batch under `source_key`, and
-        what progressing the `expected` exercises and days reads: see `_expected`)."""
-        exercises, days = expected
-        context = await log_context(session, athlete.id, source_key, exercises=exercises, days=days)
+        """The athlete's plan inputs as stored now (and the batch or pending log under
+        `source_key`, and what progressing the `expected` exercises and days reads)."""
+        names, days = expected
+        context = await unit.log_context(athlete.id, source_key, exercises=names, days=days)
         return cls(athlete, context)
 
     @property
@@ -183,7 +175,7 @@ class _Plans:
             self._profile = profile_of(self.athlete)
         return self._profile
 
-    def _plan(self, states: dict[str, ExerciseState], day: dt.date) -> Any:
+    def _plan(self, states: dict[str, ExerciseState], day: dt.date) -> DayPlan:
         return plan_day(
             self.profile,
             states,
@@ -214,307 +206,291 @@ class _Plans:
 
 
 class Logbook:
-    """The logging use-cases. Each returns the replies to send."""
+    """The logging use-cases. Each returns the messages to send."""
 
-    def __init__(self, db: Database, clock: Clock) -> None:
-        self.db = db
+    def __init__(self, storage: Storage, clock: Clock) -> None:
+        self.storage = storage
         self.clock = clock
 
     # --- entry points ---------------------------------------------------------------------
 
-    async def handle_text(self, who: Who, athlete_id: int, text: str) -> list[Reply] | None:
-        """A chat message from an onboarded athlete; None when it is neither a log nor a run."""
-        async with self.db.write() as session:
-            athlete = await self._athlete(session, who)
-            if athlete is None or athlete.id != athlete_id:
-                return None
-            if not mark_applied(athlete, who):
-                return []  # a re-delivered update, already applied
-            return await self.log_message(session, athlete, who, text)
-
     async def log_message(
-        self, session: AsyncSession, athlete: Athlete, who: Who, text: str
-    ) -> list[Reply] | None:
-        """`handle_text` inside the caller's write transaction: `athlete` was loaded there
-        with its row locked and the update marked applied (`mark_applied`)."""
-        return await self._message(session, athlete, who.message_id, who.chat_id, text)
+        self, unit: Unit, athlete: Athlete, who: Who, text_in: str
+    ) -> list[Message] | None:
+        """A message from an onboarded athlete, inside the caller's write transaction
+        (`athlete` loaded there with its row locked, the event recorded); None when it is
+        neither a log nor a run."""
+        return await self._message(unit, athlete, who.message_id, who.chat_id, text_in)
 
-    async def log_prescription(self, who: Who, day: dt.date | None = None) -> list[Reply]:
-        """The "✅ Done as prescribed" button for `day` (default: the athlete's today)."""
-        if not who.is_private:
-            return [Reply(PRIVATE_ONLY)]
-        async with self.db.write() as session:
-            athlete = await self._athlete(session, who)
+    async def log_command(self, who: Who, args: str) -> list[Message]:
+        """/log with sets logs them; /log alone shows how."""
+        if not args.strip():
+            return [Message(grammar())]
+        async with self.storage.write() as unit:
+            athlete = await self._athlete(unit, who)
             if athlete is None or athlete.onboarded_at is None:
-                return [Reply(NOT_SET_UP, toast="Send /start first")]
-            if not mark_applied(athlete, who):
+                return [say(NOT_SET_UP)]
+            if not await unit.first(who.platform, who.event, self.clock.now()):
+                return []
+            logged = await self._message(unit, athlete, who.message_id, who.chat_id, args)
+        return logged if logged is not None else [Message(not_a_log_hint())]
+
+    async def log_prescription(self, who: Who, day: dt.date | None = None) -> list[Message]:
+        """The "✅ Done as prescribed" button for `day` (default: the athlete's today)."""
+        async with self.storage.write() as unit:
+            athlete = await self._athlete(unit, who)
+            if athlete is None or athlete.onboarded_at is None:
+                return [say(NOT_SET_UP, ack="Send /start first")]
+            if not await unit.first(who.platform, who.event, self.clock.now()):
                 return []
             today = self._today(athlete)
             day = day or today
             if day > today:
-                return [Reply(toast="That session is still ahead of you.")]
-            offset = (day - today).days
-            plans = await _Plans.load(session, athlete)
-            done = DoneCommand((), offset)
-            parsed = await self._done(session, athlete, done, today, None, plans)
-            if isinstance(parsed, str):
-                return [Reply(parsed, toast="Not logged")]
+                return [acknowledge("That session is still ahead of you.")]
+            plans = await _Plans.load(unit, athlete)
+            done = DoneCommand((), (day - today).days)
+            parsed = await self._done(unit, athlete, done, today, None, plans)
+            if isinstance(parsed, Text):
+                return [Message(parsed, ack="Not logged")]
             replies = await self._store(
-                session,
-                athlete,
-                parsed,
-                text="done",
-                key=f"done:{day.isoformat()}",
-                message_id=None,
-                plans=plans,
-            )
-            return [replace(replies[0], toast="Logged ✅"), *replies[1:]]
+                unit, athlete, parsed, text_in="done", key=f"done:{day.isoformat()}",
+                message_id=None, plans=plans,
+            )  # fmt: skip
+            return [replace(replies[0], ack="Logged ✅"), *replies[1:]]
 
-    async def run(self, who: Who, text: str) -> list[Reply]:
+    async def run(self, who: Who, args: str) -> list[Message]:
         """/run 10k hard"""
-        if not who.is_private:
-            return [Reply(PRIVATE_ONLY)]
-        async with self.db.write() as session:
-            athlete = await self._athlete(session, who)
+        async with self.storage.write() as unit:
+            athlete = await self._athlete(unit, who)
             if athlete is None or athlete.onboarded_at is None:
-                return [Reply(NOT_SET_UP)]
-            if not mark_applied(athlete, who):
+                return [say(NOT_SET_UP)]
+            if not await unit.first(who.platform, who.event, self.clock.now()):
                 return []
-            body = text.strip().split(maxsplit=1)
-            if len(body) < 2 or not body[1].strip():
+            if not args.strip():
                 return [
-                    Reply(
-                        "Tell me about the run, e.g. <code>/run 10k hard</code>, "
-                        "<code>/run 25k long</code> or <code>/run 5k easy yesterday</code>."
+                    say(
+                        "Tell me about the run, e.g. ",
+                        code("/run 10k hard"),
+                        ", ",
+                        code("/run 25k long"),
+                        " or ",
+                        code("/run 5k easy yesterday"),
+                        ".",
                     )
                 ]
             key = _key(who.chat_id, who.message_id)
-            if key is not None and (await LogBatches(session).by_key(athlete.id, key)):
-                return [Reply("✅ Already logged. /undo removes it.")]
+            if key is not None and (await unit.batches.by_key(athlete.id, key)):
+                return [say("✅ Already logged. /undo removes it.")]
             today = self._today(athlete)
             try:
-                found = parse_run("/run " + body[1], today=today)
+                found = parse_run("/run " + args, today=today)
             except LogParseError as error:
-                return [Reply("🤔 " + _esc(error.message))]
+                return [say("🤔 " + error.message)]
             if found is None:  # pragma: no cover - a /run command always reads as a run
-                return [Reply("Try <code>/run 10k hard</code>.")]
+                return [say("Try ", code("/run 10k hard"), ".")]
             day = today + dt.timedelta(days=found.day_offset)
             if (today - day).days > MAX_DAYS_BACK:
-                return [Reply(_too_old())]
+                return [Message(_too_old())]
             parsed = _Parsed("run", day, run=found)
             return await self._store(
-                session, athlete, parsed, text=text, key=key, message_id=who.message_id
+                unit, athlete, parsed, text_in=f"/run {args}", key=key, message_id=who.message_id
             )
 
-    async def undo(self, who: Who) -> list[Reply]:
-        """Remove the newest batch (its sets and runs) and put back the states it changed."""
-        if not who.is_private:
-            return [Reply(PRIVATE_ONLY)]
+    async def undo(self, who: Who) -> list[Message]:
+        """Remove the newest log (its sets and runs) and put back the states it changed; a
+        log still waiting for an answer goes first."""
         now = self.clock.now()
-        async with self.db.write() as session:
-            athlete = await self._athlete(session, who)
+        async with self.storage.write() as unit:
+            athlete = await self._athlete(unit, who)
             if athlete is None or athlete.onboarded_at is None:
-                return [Reply(NOT_SET_UP)]
-            if not mark_applied(athlete, who):
+                return [say(NOT_SET_UP)]
+            if not await unit.first(who.platform, who.event, now):
                 return []
-            batches = LogBatches(session)
-            batch = await batches.latest(athlete.id)
+            batch = await unit.batches.latest(athlete.id)
+            waiting = await unit.pending.latest(athlete.id)
+            if waiting is not None and (batch is None or waiting.created_at >= batch.created_at):
+                await unit.pending.delete(waiting)
+                return [say("↩️ Dropped the log that was waiting for your answer.")]
             if batch is None:
-                return [Reply(f"Nothing to undo yet. Log a workout like {EXAMPLE}.")]
-            if batch.source == PENDING:
-                await batches.delete(batch)
-                return [Reply("↩️ Dropped the log that was waiting for your answer.")]
-            summary = await self._summary(session, athlete, batch)
-            await ExerciseStates(session).restore(athlete.id, batch.states_before, now)
-            await batches.delete(batch)
+                return [say("Nothing to undo yet. Log a workout like ", EXAMPLE, ".")]
+            summary = await self._summary(unit, athlete, batch)
+            await unit.states.restore(athlete.id, batch.states_before, now)
+            await unit.batches.delete(batch)
             tail = " Your targets are back where they were." if batch.states_before else ""
-            return [Reply(f"↩️ Removed {summary}.{tail}")]
+            return [say(f"↩️ Removed {summary}.{tail}")]
 
-    async def edited(self, who: Who, message_id: int, text: str) -> list[Reply]:
+    async def edited(self, who: Who, message_id: int, text_in: str) -> list[Message]:
         """The athlete edited a message: correct the log it made (or make one)."""
-        if not who.is_private:
-            return []
         now = self.clock.now()
-        async with self.db.write() as session:
-            athlete = await self._athlete(session, who)
+        async with self.storage.write() as unit:
+            athlete = await self._athlete(unit, who)
             if athlete is None or athlete.onboarded_at is None:
-                return [Reply("I only read edits of workout logs. /start sets you up.")]
-            if not mark_applied(athlete, who):
+                return [say("I only read edits of workout logs. /start sets you up.")]
+            if not await unit.first(who.platform, who.event, now):
                 return []
-            body = text.strip()
+            body = text_in.strip()
             if body.startswith("/") and not _is_run_command(body):
-                return [Reply("Editing a command doesn't redo it: send it again as a new message.")]
-            if _is_run_command(body):
-                parts = body.split(maxsplit=1)
-                body = "/run " + (parts[1] if len(parts) > 1 else "")
+                return [say("Editing a command doesn't redo it: send it again as a new message.")]
             key = _key(who.chat_id, message_id)
             assert key is not None
-            batches = LogBatches(session)
-            batch = await batches.by_key(athlete.id, key)
-            if batch is None:
-                replies = await self._message(session, athlete, message_id, who.chat_id, body)
-                return replies if replies is not None else [Reply(not_a_log_hint())]
-            parsed = await self._parse(session, athlete, body, editing=batch)
-            if parsed is None or isinstance(parsed, str):
-                reason = parsed or f"I couldn't read your edit as a workout (try {EXAMPLE})."
+            waiting = await unit.pending.by_key(athlete.id, key)
+            batch = await unit.batches.by_key(athlete.id, key)
+            if batch is None and waiting is None:
+                replies = await self._message(unit, athlete, message_id, who.chat_id, body)
+                return replies if replies is not None else [Message(not_a_log_hint())]
+            parsed = await self._parse(unit, athlete, body, editing=batch)
+            if parsed is None or isinstance(parsed, Text):
+                reason = parsed or text(
+                    "I couldn't read your edit as a workout (try ", EXAMPLE, ")."
+                )
                 kept = (
                     "Your earlier message still waits for an answer above."
-                    if batch.source == PENDING
+                    if waiting is not None
                     else "The earlier log stays as it was."
                 )
-                return [Reply(f"{reason}\n{kept}")]
-            if batch.source == PENDING:
-                await batches.delete(batch)
+                return [Message(lines(reason, kept))]
+            if waiting is not None:
+                await unit.pending.delete(waiting)
                 return await self._store(
-                    session, athlete, parsed, text=text, key=key, message_id=message_id
+                    unit, athlete, parsed, text_in=text_in, key=key, message_id=message_id
                 )
-            states = ExerciseStates(session)
-            later = await batches.applied_after(athlete.id, batch.id)
+            assert batch is not None
+            later = await unit.batches.applied_after(athlete.id, batch.id)
             for newer in reversed(later):
-                await states.restore(athlete.id, newer.states_before, now)
+                await unit.states.restore(athlete.id, newer.states_before, now)
                 newer.states_before = {}
-            await states.restore(athlete.id, batch.states_before, now)
+            await unit.states.restore(athlete.id, batch.states_before, now)
             batch.states_before = {}
-            await batches.clear(batch.id)
+            await unit.batches.clear(batch.id)
             if parsed.first_question() is not None:
                 # Asking first: the batch is re-made when answered, after the newer ones.
-                await batches.delete(batch)
+                await unit.batches.delete(batch)
                 for newer in later:
-                    await self._apply(session, athlete, newer)
+                    await self._apply(unit, athlete, newer)
                 return await self._store(
-                    session, athlete, parsed, text=text, key=key, message_id=message_id
+                    unit, athlete, parsed, text_in=text_in, key=key, message_id=message_id
                 )
             replies = await self._store(
-                session,
-                athlete,
-                parsed,
-                text=text,
-                key=key,
-                message_id=message_id,
-                batch=batch,
-                header="✏️ <b>Corrected</b>",
-            )
+                unit, athlete, parsed, text_in=text_in, key=key, message_id=message_id,
+                batch=batch, header=text("✏️ ", bold("Corrected")),
+            )  # fmt: skip
             for newer in later:
-                await self._apply(session, athlete, newer)
+                await self._apply(unit, athlete, newer)
             return replies
 
-    def grammar(self) -> list[Reply]:
-        return [Reply(GRAMMAR)]
-
-    async def button(self, who: Who, data: str) -> list[Reply]:
-        """An answer to a pending log's question: `<batch>:<line>:<choice>` or `<batch>:x`."""
-        async with self.db.write() as session:
-            athlete = await self._athlete(session, who)
+    async def button(self, who: Who, action: Action) -> list[Message]:
+        """An answer to a pending log's question: `lg:<id>:<line>:<choice>` or `lg:<id>:x`."""
+        async with self.storage.write() as unit:
+            athlete = await self._athlete(unit, who)
             if athlete is None:
-                return [Reply(NOT_SET_UP, toast="Send /start first")]
-            if not mark_applied(athlete, who):
+                return [say(NOT_SET_UP, ack="Send /start first")]
+            if not await unit.first(who.platform, who.event, self.clock.now()):
                 return []
-            expired = [Reply(toast="That log is already settled.")]
-            parts = data.split(":")
-            if not parts[0].isdigit():
-                return expired
-            batches = LogBatches(session)
-            batch = await batches.get(athlete.id, int(parts[0]))
-            if batch is None or batch.source != PENDING:
-                return expired
-            if parts[1:] == ["x"]:
-                await batches.delete(batch)
-                return [Reply("OK, I didn't log that message.", edit=True, toast="Not logged")]
-            parsed = _parsed_from_json(batch.states_before.get("pending") or {})
+            pending_id = action.args[0]
+            if not isinstance(pending_id, int):
+                return [EXPIRED]
+            row = await unit.pending.get(athlete.id, pending_id)
+            if row is None:
+                return [acknowledge("That log is already settled.")]
+            if action.args[1:] == ("x",):
+                await unit.pending.delete(row)
+                return [say("OK, I didn't log that message.", edit=True, ack="Not logged")]
+            parsed = _parsed_from_json(row.parsed)
             index = parsed.first_question()
-            if len(parts) != 3 or index is None or parts[1] != str(index):
-                return [Reply(toast="That question is done.")]
-            line = _answer(parsed.lines[index], parts[2])
+            line_index, choice = action.args[1], action.args[2]
+            if index is None or line_index != index:
+                return [acknowledge("That question is done.")]
+            line = _answer(parsed.lines[index], str(choice))
             if line is None:
-                return [Reply(toast="That button has expired.")]
-            lines = list(parsed.lines)
-            lines[index] = line
-            parsed = replace(parsed, lines=tuple(lines))
+                return [EXPIRED]
+            answered = list(parsed.lines)
+            answered[index] = line
+            parsed = replace(parsed, lines=tuple(answered))
             following = parsed.first_question()
             if following is not None:
-                batch.states_before = {"pending": _parsed_to_json(parsed)}
-                return [replace(_question(batch.id, parsed, following, athlete.units), edit=True)]
-            key, message_id, text = batch.source_key, batch.chat_message_id, batch.text
-            await batches.delete(batch)
+                await unit.pending.update(row, _parsed_to_json(parsed))
+                return [replace(_question(row.id, parsed, following, athlete.units), edit=True)]
+            key, message_id, text_in = row.source_key, row.chat_message_id, row.text
+            await unit.pending.delete(row)
             replies = await self._store(
-                session, athlete, parsed, text=text, key=key, message_id=message_id
+                unit, athlete, parsed, text_in=text_in, key=key, message_id=message_id
             )
-            return [replace(replies[0], edit=True, toast="Logged ✅"), *replies[1:]]
+            return [replace(replies[0], edit=True, ack="Logged ✅"), *replies[1:]]
 
     # --- reading ----------------------------------------------------------------------------
 
     async def _message(
         self,
-        session: AsyncSession,
+        unit: Unit,
         athlete: Athlete,
         message_id: int | None,
         chat_id: int,
-        text: str,
-    ) -> list[Reply] | None:
+        text_in: str,
+    ) -> list[Message] | None:
         key = _key(chat_id, message_id)
         # One query for the plan inputs (used to read the log and to apply it) and the batch
-        # already stored under this message's key, if any.
+        # or pending log already stored under this message's key, if any.
         today = self._today(athlete)
-        guess = self._guess(athlete, text, today)
-        plans = await _Plans.load(session, athlete, key, _expected(guess, today))
+        guess = self._guess(athlete, text_in, today)
+        plans = await _Plans.load(unit, athlete, key, _expected(guess, today))
         found = plans.context
-        if found.batch_id is not None:
-            if found.batch_source == PENDING:
-                existing = await LogBatches(session).get(athlete.id, found.batch_id)
-                assert existing is not None
-                waiting = _parsed_from_json(existing.states_before.get("pending") or {})
-                index = waiting.first_question()
+        if found.pending_id is not None:
+            waiting = await unit.pending.get(athlete.id, found.pending_id)
+            if waiting is not None:
+                parsed_waiting = _parsed_from_json(waiting.parsed)
+                index = parsed_waiting.first_question()
                 if index is not None:
-                    return [_question(existing.id, waiting, index, athlete.units)]
-            return [Reply("✅ Already logged. /undo removes it.")]
-        parsed = await self._parse(session, athlete, text, plans=plans, guess=guess)
+                    return [_question(waiting.id, parsed_waiting, index, athlete.units)]
+        if found.batch_id is not None:
+            return [say("✅ Already logged. /undo removes it.")]
+        parsed = await self._parse(unit, athlete, text_in, plans=plans, guess=guess)
         if parsed is None:
             return None
-        if isinstance(parsed, str):
-            return [Reply(parsed)]
+        if isinstance(parsed, Text):
+            return [Message(parsed)]
         return await self._store(
-            session, athlete, parsed, text=text, key=key, message_id=message_id, plans=plans
+            unit, athlete, parsed, text_in=text_in, key=key, message_id=message_id, plans=plans
         )
 
     @staticmethod
-    def _guess(athlete: Athlete, text: str, today: dt.date) -> list[LogEntry] | None:
+    def _guess(athlete: Athlete, text_in: str, today: dt.date) -> list[LogEntry] | None:
         """The message read as a log without the plan (not loaded yet); None if it doesn't
         read as one that way."""
         try:
-            return parse_log(text, _parse_units(athlete), today=today)
+            return parse_log(text_in, _parse_units(athlete), today=today)
         except LogParseError:
             return None
 
     async def _parse(
         self,
-        session: AsyncSession,
+        unit: Unit,
         athlete: Athlete,
-        text: str,
+        text_in: str,
         *,
         editing: LogBatch | None = None,
         plans: _Plans | None = None,
         guess: list[LogEntry] | None = None,
-    ) -> _Parsed | str | None:
-        """The message as a log; a refusal (HTML) when it can't be stored; None when it isn't
-        a log at all (no numbers, no "done", no run). `plans`: inputs loaded for this call;
+    ) -> _Parsed | Text | None:
+        """The message as a log; a refusal when it can't be stored; None when it isn't a log
+        at all (no numbers, no "done", no run). `plans`: inputs loaded for this call;
         `guess`: the message as `_guess` read it."""
         today = self._today(athlete)
         units = _parse_units(athlete)
         if plans is None:
-            plans = await _Plans.load(session, athlete)
+            plans = await _Plans.load(unit, athlete)
         stage = "done"
         try:
-            done = parse_done(text, unit=units, today=today, prescription=plans.rx(today))
+            done = parse_done(text_in, unit=units, today=today, prescription=plans.rx(today))
             if done is not None:
                 if done.day_offset:
                     day = today + dt.timedelta(days=done.day_offset)
                     done = (
-                        parse_done(text, unit=units, today=today, prescription=plans.rx(day))
+                        parse_done(text_in, unit=units, today=today, prescription=plans.rx(day))
                         or done
                     )
-                return await self._done(session, athlete, done, today, editing, plans)
+                return await self._done(unit, athlete, done, today, editing, plans)
             stage = "run"
-            run = parse_run(text, today=today)
+            run = parse_run(text_in, today=today)
             if run is not None:
                 day = today + dt.timedelta(days=run.day_offset)
                 return (
@@ -523,42 +499,42 @@ class Logbook:
                     else _Parsed("run", day, run=run)
                 )
             stage = "log"
-            entries = _read(text, units, today, plans.rx(today), guess)
+            entries = _read(text_in, units, today, plans.rx(today), guess)
             offsets = {e.day_offset for e in entries}
             if len(offsets) == 1 and (offset := offsets.pop()) != 0:
                 day = today + dt.timedelta(days=offset)
-                entries = _read(text, units, today, plans.rx(day), guess)
+                entries = _read(text_in, units, today, plans.rx(day), guess)
         except LogParseError as error:
-            if stage == "log" and not any(ch.isdigit() for ch in text):
+            if stage == "log" and not any(ch.isdigit() for ch in text_in):
                 return None
-            return "🤔 " + _esc(error.message)
-        lines = tuple(_line(today + dt.timedelta(days=e.day_offset), e) for e in entries)
-        if any((today - line.day).days > MAX_DAYS_BACK for line in lines):
+            return text("🤔 " + error.message)
+        found = tuple(_line(today + dt.timedelta(days=e.day_offset), e) for e in entries)
+        if any((today - line.day).days > MAX_DAYS_BACK for line in found):
             return _too_old()
-        return _Parsed("chat", min(line.day for line in lines), lines)
+        return _Parsed("chat", min(line.day for line in found), found)
 
     async def _done(
         self,
-        session: AsyncSession,
+        unit: Unit,
         athlete: Athlete,
         done: DoneCommand,
         today: dt.date,
         editing: LogBatch | None,
         plans: _Plans | None = None,
-    ) -> _Parsed | str:
+    ) -> _Parsed | Text:
         day = today + dt.timedelta(days=done.day_offset)
         label = "today" if day == today else day_label(day)
         if (today - day).days > MAX_DAYS_BACK:
             return _too_old()
-        planned = (plans or await _Plans.load(session, athlete)).get(day)
+        planned = (plans or await _Plans.load(unit, athlete)).get(day)
         if planned is None or planned.plan.kind == "rest" or not planned.plan.exercises:
-            return (
+            return text(
                 f"Nothing was planned for {label}, so there's nothing to mark done. "
-                f"Log what you did instead, e.g. {EXAMPLE}."
-            )
-        existing = await LogBatches(session).done_on(athlete.id, day)
+                "Log what you did instead, e.g. ", EXAMPLE, ".",
+            )  # fmt: skip
+        existing = await unit.batches.done_on(athlete.id, day)
         if existing is not None and (editing is None or existing.id != editing.id):
-            return f"✅ The session for {label} is already logged. /undo removes it."
+            return text(f"✅ The session for {label} is already logged. /undo removes it.")
         entries = entries_from_prescriptions(
             planned.plan.exercises, done.exceptions, day_offset=done.day_offset
         )
@@ -568,22 +544,23 @@ class Logbook:
 
     async def _store(
         self,
-        session: AsyncSession,
+        unit: Unit,
         athlete: Athlete,
         parsed: _Parsed,
         *,
-        text: str,
+        text_in: str,
         key: str | None,
         message_id: int | None,
         batch: LogBatch | None = None,
-        header: str = "✅ <b>Logged</b>",
+        header: Text | None = None,
         plans: _Plans | None = None,
-    ) -> list[Reply]:
-        """Store a parsed log (or park it as pending behind a question) and reply.
+    ) -> list[Message]:
+        """Store a parsed log (or keep it waiting behind a question) and reply.
 
         `plans`: the plan inputs loaded in this call, if no state changed since (a new
         batch only; an edited one is applied to the states as restored)."""
         now = self.clock.now()
+        header = header or text("✅ ", bold("Logged"))
 
         async def insert(
             source: str,
@@ -591,12 +568,12 @@ class Logbook:
             sets: list[dict[str, Any]] | None = None,
             states: dict[str, dict[str, Any]] | None = None,
         ) -> int:
-            return await LogBatches(session).insert(
+            return await unit.batches.insert(
                 athlete.id,
                 source=source,
                 source_key=key,
                 chat_message_id=message_id,
-                text=text,
+                text=text_in,
                 performed_on=parsed.day,
                 states_before=states_before,
                 now=now,
@@ -605,14 +582,17 @@ class Logbook:
             )
 
         if parsed.first_question() is not None and batch is None:
-            pending_id = await insert(PENDING, {"pending": _parsed_to_json(parsed)})
+            pending_id = await unit.pending.add(
+                athlete.id, source_key=key, chat_message_id=message_id, text=text_in,
+                parsed=_parsed_to_json(parsed), now=now,
+            )  # fmt: skip
             index = parsed.first_question()
             assert index is not None
             return [_question(pending_id, parsed, index, athlete.units)]
         if batch is not None:  # an edit: the batch now holds the corrected log
-            batch.source, batch.text, batch.performed_on = parsed.source, text[:4000], parsed.day
+            batch.source, batch.text, batch.performed_on = parsed.source, text_in[:4000], parsed.day
         if parsed.run is not None:
-            RunLogs(session).add(
+            unit.runs.add(
                 RunLog(
                     athlete_id=athlete.id,
                     batch_id=batch.id if batch is not None else await insert(parsed.source, {}),
@@ -623,52 +603,52 @@ class Logbook:
                     created_at=now,
                 )
             )
-            await session.flush()
-            head = "✏️ <b>Corrected</b>: " if header.startswith("✏️") else "🏃 Logged: "
-            return [Reply(head + _run_text(parsed.run, parsed.day, self._today(athlete), athlete))]
+            await unit.flush()
+            corrected = batch is not None
+            head = text("✏️ ", bold("Corrected"), ": ") if corrected else text("🏃 Logged: ")
+            today = self._today(athlete)
+            return [Message(head + _run_text(parsed.run, parsed.day, today, athlete.units))]
         groups = _groups(parsed)
         if batch is None:
             # A new batch comes after every stored one, so progression reads all stored sets
             # and runs (`before_batch=None`) and is worked out before anything is written:
             # the batch goes in with its `states_before`, its sets and the states it leaves.
             if plans is None:
-                plans = await _Plans.load(session, athlete)
+                plans = await _Plans.load(unit, athlete)
             outcomes, before, after = await self._progress(
-                session, athlete, groups, plans, before_batch=None
+                unit, athlete, groups, plans, before_batch=None
             )
             await insert(parsed.source, before, _set_rows(parsed), after)
         else:
-            await SetLogs(session).add_many(athlete.id, batch.id, _set_rows(parsed), now)
-            plans = await _Plans.load(session, athlete)
+            await unit.sets.add_many(athlete.id, batch.id, _set_rows(parsed), now)
+            plans = await _Plans.load(unit, athlete)
             outcomes, before, after = await self._progress(
-                session, athlete, groups, plans, before_batch=batch.id
+                unit, athlete, groups, plans, before_batch=batch.id
             )
             batch.states_before = before
-            await ExerciseStates(session).put_many(athlete.id, after, now)
+            await unit.states.put_many(athlete.id, after, now)
         today = self._today(athlete)
         upcoming = _next_sessions(plans, after, outcomes, today)
-        return [Reply(_confirmation(header, outcomes, today, athlete.units, upcoming))]
+        return [Message(_confirmation(header, outcomes, today, athlete.units, upcoming))]
 
-    async def _apply(
-        self, session: AsyncSession, athlete: Athlete, batch: LogBatch
-    ) -> list[_Outcome]:
+    async def _apply(self, unit: Unit, athlete: Athlete, batch: LogBatch) -> list[_Outcome]:
         """Progression for every exercise of a stored batch, from its stored sets; records the
         states it changed in `batch.states_before`."""
-        rows = await SetLogs(session).of_batch(batch.id)
+        rows = await unit.sets.of_batch(batch.id)
         groups: dict[tuple[dt.date, str], list[SetEntry]] = {}
         for stored in rows:
             groups.setdefault((stored.performed_on, stored.exercise), []).append(_entry_of(stored))
-        plans = await _Plans.load(session, athlete)
+        plans = await _Plans.load(unit, athlete)
         outcomes, before, after = await self._progress(
-            session, athlete, groups, plans, before_batch=batch.id
+            unit, athlete, groups, plans, before_batch=batch.id
         )
-        await ExerciseStates(session).put_many(athlete.id, after, self.clock.now())
+        await unit.states.put_many(athlete.id, after, self.clock.now())
         batch.states_before = before
         return outcomes
 
     async def _progress(
         self,
-        session: AsyncSession,
+        unit: Unit,
         athlete: Athlete,
         groups: dict[tuple[dt.date, str], list[SetEntry]],
         plans: _Plans,
@@ -676,8 +656,8 @@ class Logbook:
         before_batch: int | None,
     ) -> tuple[list[_Outcome], dict[str, Any], dict[str, dict[str, Any]]]:
         """Progression for each (day, exercise) group, in order, from the states in `plans`
-        (as loaded: before this batch) and one query for the previous bests and hard runs
-        (stored before batch `before_batch`; None: all stored).
+        (as loaded: before this batch) and one query for the previous bests and unplanned
+        hard runs (stored before batch `before_batch`; None: all stored).
 
         Returns the outcomes, the states before (`ExerciseStates.values`, None: no row) and
         the new states to store, by exercise."""
@@ -695,8 +675,8 @@ class Logbook:
         days = list(dict.fromkeys(day for day, _exercise, _sets in lifts))
         found = plans.context.lookups(best_at, days) if before_batch is None else None
         if found is None:
-            found = await progress_lookups(
-                session, athlete.id, best_at, days, before_batch=before_batch
+            found = await unit.progress_lookups(
+                athlete.id, best_at, days, before_batch=before_batch
             )
         bests, hard = found
         hard_on = dict(zip(days, hard, strict=True))
@@ -705,6 +685,7 @@ class Logbook:
         after: dict[str, dict[str, Any]] = {}
         outcomes: list[_Outcome] = []
         lift = 0
+        profile = plans.profile if athlete.profile else None
         for (day, exercise), sets in groups.items():
             rx = plans.rx(day).get(exercise)
             if _is_mobility(exercise):
@@ -715,44 +696,42 @@ class Logbook:
             values = current.get(exercise)
             before.setdefault(exercise, values)
             progress = next_state(
-                _state(exercise, values) if values is not None else None,
+                state_from_values(exercise, values) if values is not None else None,
                 exercise,
                 sets,
                 rx,
                 day=day,
                 after_hard_run=hard_on[day],
                 units=athlete.units,
-                equipment=plans.profile.equipment if athlete.profile else "gym",
+                equipment=profile.equipment if profile is not None else "gym",
                 increment_kg=_increment(athlete, exercise),
                 plyo_cap=plyo_cap,
                 previous_best_reps_at_load=best,
-                known_e1rm=starting_e1rm(plans.profile.known_loads_kg, exercise)
-                if athlete.profile
-                else None,
+                known_e1rm=starting_e1rm(profile.known_loads_kg, exercise) if profile else None,
             )
-            current[exercise] = after[exercise] = _stored_values(progress.state)
+            current[exercise] = after[exercise] = values_of(progress.state)
             outcomes.append(_Outcome(day, exercise, tuple(sets), rx, progress))
         return outcomes, before, after
 
-    async def _summary(self, session: AsyncSession, athlete: Athlete, batch: LogBatch) -> str:
+    async def _summary(self, unit: Unit, athlete: Athlete, batch: LogBatch) -> str:
         """What a batch held, in a few words (for /undo)."""
         when = day_label(batch.performed_on)
-        runs = await RunLogs(session).of_batch(batch.id)
+        runs = await unit.runs.of_batch(batch.id)
         if runs:
             run = runs[0]
             return f"the {_run_words(run.kind, run.distance_km, athlete.units)} of {when}"
-        rows = await SetLogs(session).of_batch(batch.id)
+        rows = await unit.sets.of_batch(batch.id)
         groups: dict[str, list[SetEntry]] = {}
         for row in rows:
             groups.setdefault(row.exercise, []).append(_entry_of(row))
-        names = [_esc(describe_sets(ex, sets, athlete.units)) for ex, sets in groups.items()]
+        names = [describe_sets(ex, sets, athlete.units) for ex, sets in groups.items()]
         shown = "; ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
         return f"{shown or 'the log'} ({when})"
 
     # --- helpers ----------------------------------------------------------------------------
 
-    async def _athlete(self, session: AsyncSession, who: Who) -> Athlete | None:
-        return await Athletes(session).by_user(who.platform, who.user_id, for_update=True)
+    async def _athlete(self, unit: Unit, who: Who) -> Athlete | None:
+        return await unit.athletes.by_user(who.platform, who.user_id, for_update=True)
 
     def _today(self, athlete: Athlete) -> dt.date:
         return local_today(athlete, self.clock.now())
@@ -766,13 +745,13 @@ def _expected(guess: list[LogEntry] | None, today: dt.date) -> tuple[list[str], 
     loads the plan can also fetch what progressing them reads. Only a guess:
     `LogContext.lookups` checks it covers the log as finally read."""
     lifts = [e for e in guess or () if not _is_mobility(e.exercise[:80])]
-    exercises = [e.exercise[:80] for e in lifts]
+    names = [e.exercise[:80] for e in lifts]
     days = [today + dt.timedelta(days=e.day_offset) for e in lifts]
-    return exercises, days
+    return names, days
 
 
 def _read(
-    text: str,
+    text_in: str,
     units: str,
     today: dt.date,
     prescription: dict[str, Prescription],
@@ -782,7 +761,7 @@ def _read(
     its own exercises read, so a `guess` (read without one) with none of them stands."""
     if guess is not None and not any(entry.exercise in prescription for entry in guess):
         return guess
-    return parse_log(text, units, today=today, prescription=prescription)
+    return parse_log(text_in, units, today=today, prescription=prescription)
 
 
 def _parse_units(athlete: Athlete) -> str:
@@ -794,17 +773,12 @@ def _key(chat_id: int, message_id: int | None) -> str | None:
     return None if message_id is None else f"msg:{chat_id}:{message_id}"
 
 
-def _is_run_command(text: str) -> bool:
-    head = text.split(maxsplit=1)[0] if text.split() else ""
-    return head == "/run" or head.startswith("/run@")
+def _is_run_command(text_in: str) -> bool:
+    return text_in.split(maxsplit=1)[0] == "/run" if text_in.split() else False
 
 
-def _esc(text: str) -> str:
-    return html.escape(text, quote=False)
-
-
-def _too_old() -> str:
-    return "🤔 That's more than a year ago; I only keep logs from the last 12 months."
+def _too_old() -> Text:
+    return text("🤔 That's more than a year ago; I only keep logs from the last 12 months.")
 
 
 def _line(day: dt.date, entry: LogEntry) -> _Line:
@@ -829,42 +803,6 @@ def _increment(athlete: Athlete, exercise: str) -> float | None:
 def _is_mobility(exercise: str) -> bool:
     known = exercises.LIBRARY.get(exercise)
     return known is not None and known.pattern == "mobility"
-
-
-def _state(exercise: str, values: dict[str, Any]) -> ExerciseState:
-    """A stored state (`ExerciseStates.values`) as the plans read it (`state_from_row`)."""
-    day = values.get("e1rm_on")
-    return ExerciseState(
-        exercise=exercise,
-        working_load_kg=values.get("working_load_kg"),
-        target_reps=values.get("target_reps"),
-        e1rm_kg=values.get("e1rm_kg"),
-        failures=int(values.get("failures") or 0),
-        sessions=int(values.get("sessions") or 0),
-        best_e1rm_kg=values.get("best_e1rm_kg"),
-        e1rm_on=dt.date.fromisoformat(day) if isinstance(day, str) else day,
-        reps_low=values.get("reps_low"),
-        reps_high=values.get("reps_high"),
-    )
-
-
-def _stored_values(state: ExerciseState) -> dict[str, Any]:
-    """A state's values as `ExerciseStates.put` stores them and a later read returns them."""
-
-    def real(value: float | None) -> float | None:
-        return None if value is None else float(value)
-
-    return {
-        "working_load_kg": real(state.working_load_kg),
-        "target_reps": None if state.target_reps is None else int(state.target_reps),
-        "e1rm_kg": real(state.e1rm_kg),
-        "failures": int(state.failures or 0),
-        "sessions": int(state.sessions or 0),
-        "best_e1rm_kg": real(state.best_e1rm_kg),
-        "e1rm_on": None if state.e1rm_on is None else state.e1rm_on.isoformat(),
-        "reps_low": state.reps_low,
-        "reps_high": state.reps_high,
-    }
 
 
 def _stored(s: SetEntry) -> SetEntry:
@@ -914,13 +852,6 @@ def _entry_of(row: SetLog) -> SetEntry:
     )
 
 
-def format_load(kg: float, units: str) -> str:
-    """A stored load in the athlete's unit, as logged (lb to the half pound)."""
-    if units == "lb":
-        return f"{round(kg / LB_TO_KG * 2) / 2:g} lb"
-    return f"{round(kg, 2):g} kg"
-
-
 def _dose(exercise: str, sets: tuple[SetEntry, ...] | list[SetEntry], units: str) -> str:
     """'3×5 @ 60 kg', '5, 5, 4 @ 60 kg', '3×45 s', '8/side @ +10 kg', '5 @ 60 kg, 3 @ 70 kg'."""
     if not sets:
@@ -935,24 +866,24 @@ def _dose(exercise: str, sets: tuple[SetEntry, ...] | list[SetEntry], units: str
     loads = [s.load_kg for s in sets]
     if len(set(loads)) == 1:
         if len(set(amounts)) == 1:
-            text = f"{len(sets)}×{amounts[0]}{side}"
+            shown = f"{len(sets)}×{amounts[0]}{side}"
         else:
-            text = ", ".join(amounts) + side
+            shown = ", ".join(amounts) + side
         if loads[0]:
-            text += f" @ {sign}{format_load(loads[0], units)}"
+            shown += f" @ {sign}{format_weight(loads[0], units)}"
     else:
-        text = ", ".join(
-            f"{a}{side}" + (f" @ {sign}{format_load(kg, units)}" if kg else "")
+        shown = ", ".join(
+            f"{a}{side}" + (f" @ {sign}{format_weight(kg, units)}" if kg else "")
             for a, kg in zip(amounts, loads, strict=True)
         )
     efforts = [s.rpe for s in sets if s.rpe is not None]
     if efforts and (known is None or known.pattern != "mobility"):
-        text += ", RPE " + "/".join(f"{v:g}" for v in dict.fromkeys(efforts))
-    return text
+        shown += ", RPE " + "/".join(f"{v:g}" for v in dict.fromkeys(efforts))
+    return shown
 
 
 def describe_sets(exercise: str, sets: tuple[SetEntry, ...] | list[SetEntry], units: str) -> str:
-    """'Back squat 3×5 @ 60 kg' (plain text, not escaped)."""
+    """'Back squat 3×5 @ 60 kg'."""
     return f"{display_name(exercise)} {_dose(exercise, sets, units)}"
 
 
@@ -965,7 +896,7 @@ def _next_sessions(
     lifted = [o for o in outcomes if o.progress is not None]
     if not lifted or not plans.athlete.profile:
         return {}
-    states = {**plans.states, **{ex: _state(ex, v) for ex, v in after.items()}}
+    states = {**plans.states, **{ex: state_from_values(ex, v) for ex, v in after.items()}}
     start = max(max(o.day for o in lifted), today - dt.timedelta(days=1))
     return next_prescriptions(
         plans.profile,
@@ -977,20 +908,20 @@ def _next_sessions(
     )
 
 
-def _what_next(o: _Outcome, found: tuple[DayPlan, Prescription] | None, today: dt.date,
-               units: str) -> tuple[str, str]:  # fmt: skip
+def _what_next(
+    o: _Outcome, found: tuple[DayPlan, Prescription] | None, today: dt.date, units: str
+) -> tuple[str, str]:
     """The "next" line and the reason under it. The next line is quoted from the next session
     that holds the exercise, so the reply and the session never disagree; when that session
     works in another rep range than the log, the reason says so instead of the log's own
     double-progression step. Exercises the plan doesn't hold get the state's own target."""
     assert o.progress is not None
-    known = exercises.LIBRARY.get(o.exercise)
-    named = known.name if known is not None else o.exercise.removeprefix("custom:")
+    named = display_name(o.exercise)
     reason = o.progress.reason.removeprefix(f"{named}: ")
     reason = reason[:1].upper() + reason[1:]
     if found is None:
         sets = o.prescription.sets if o.prescription is not None else len(o.sets)
-        return _esc(describe_target(o.progress.state, o.exercise, units, sets=max(1, sets))), reason
+        return describe_target(o.progress.state, o.exercise, units, sets=max(1, sets)), reason
     plan, p = found
     when = "today" if plan.date == today else day_label(plan.date)
     line = f"Next, {when}: {exercise_line(p, plan, units)}"
@@ -1012,85 +943,81 @@ def _what_next(o: _Outcome, found: tuple[DayPlan, Prescription] | None, today: d
 
 
 def _confirmation(
-    header: str,
+    header: Text,
     outcomes: list[_Outcome],
     today: dt.date,
     units: str,
     upcoming: dict[str, tuple[DayPlan, Prescription]] | None = None,
-) -> str:
+) -> Text:
     """The reply to a log: what was stored, any PR, and per exercise what comes next
     (`_what_next`)."""
     days = sorted({o.day for o in outcomes})
     if days and days != [today]:
-        header += " for " + ", ".join(day_label(d) for d in days)
-    blocks: list[str] = []
+        header = header + " for " + ", ".join(day_label(d) for d in days)
+    blocks: list[Text] = []
     for o in outcomes:
-        lines = [f"• <b>{_esc(describe_sets(o.exercise, o.sets, units))}</b>"]
+        rows = [text("• ", bold(describe_sets(o.exercise, o.sets, units)))]
         if o.progress is not None:
             if o.progress.pr:
-                lines.append(f"   🏆 {_esc(o.progress.pr)}")
+                rows.append(text(f"   🏆 {o.progress.pr}"))
             target, reason = _what_next(o, (upcoming or {}).get(o.exercise), today, units)
-            lines.append(f"   ➡️ {target}")
-            lines.append(f"   <i>{_esc(reason)}</i>")
-        blocks.append("\n".join(lines))
+            rows.append(text(f"   ➡️ {target}"))
+            rows.append(text("   ", italic(reason)))
+        blocks.append(lines(*rows))
     tail = "Wrong? Edit your message, or /undo."
-    text = header
+    reply = header
     for shown, block in enumerate(blocks):
-        if len(text) + len(block) + len(tail) > MAX_REPLY_CHARS:
-            text += f"\n…and {len(blocks) - shown} more."
+        if len(reply) + len(block) + len(tail) > MAX_REPLY_CHARS:
+            reply = reply + f"\n…and {len(blocks) - shown} more."
             break
-        text += "\n" + block
-    return f"{text}\n{tail}"
+        reply = reply + "\n" + block
+    return reply + "\n" + tail
 
 
 def _run_words(kind: str, distance_km: float | None, units: str) -> str:
     label = {"long": "long run", "hard": "hard run", "easy": "easy run"}.get(kind, "run")
     if distance_km is None:
         return label
-    if units == "lb":
-        return f"{label} of {round(distance_km / MILE_KM, 1):g} mi"
-    return f"{label} of {round(distance_km, 1):g} km"
+    return f"{label} of {format_distance(distance_km, units)}"
 
 
-def _run_text(run: RunEntry, day: dt.date, today: dt.date, athlete: Athlete) -> str:
+def _run_text(run: RunEntry, day: dt.date, today: dt.date, units: str) -> str:
     when = "today" if day == today else day_label(day)
-    text = f"{_run_words(run.kind, run.distance_km, athlete.units)}, {when}."
+    said = f"{_run_words(run.kind, run.distance_km, units)}, {when}."
     if run.kind in ("hard", "long"):
-        text += (
-            " Heavy lifting within 24 h after it stays at its current load, so your legs "
-            "recover before the next increase."
+        said += (
+            " If it wasn't one of your planned hard or long days, heavy lifting within 24 h "
+            "after it stays at its current load, so your legs recover before the next increase."
         )
-    return text
+    return said
 
 
-def _question(batch_id: int, parsed: _Parsed, index: int, units: str) -> Reply:
+def _question(pending_id: int, parsed: _Parsed, index: int, units: str) -> Message:
     """Ask about line `index`: which exercise was meant, or which reading of the numbers."""
     line = parsed.lines[index]
     entry = line.entry
-    drop = (Button("✖ Don't log it", f"lg:{batch_id}:x"),)
+    drop = (Button("✖ Don't log it", Action("lg", (pending_id, "x"))),)
     if not line.named:
         name = entry.exercise.removeprefix("custom:")
         short = name if len(name) <= 24 else name[:23] + "…"
-        dose = _esc(_dose(entry.exercise, entry.sets, units))
-        rows = [
-            (Button(exercises.get(s).name, f"lg:{batch_id}:{index}:s{k}"),)
+        dose = _dose(entry.exercise, entry.sets, units)
+        rows: list[tuple[Button, ...]] = [
+            (Button(exercises.get(s).name, Action("lg", (pending_id, index, f"s{k}"))),)
             for k, s in enumerate(line.suggestions)
         ]
-        rows.append((Button(f"Keep “{short}” as my own", f"lg:{batch_id}:{index}:c"),))
-        ask = "Did you mean one of these?" if line.suggestions else "Log it as your own exercise?"
-        return Reply(
-            f"🤔 I don't know the exercise “{_esc(name)}” ({dose}). {ask}",
-            (*rows, drop),
-        )
+        rows.append((Button(f"Keep “{short}” as my own", Action("lg", (pending_id, index, "c"))),))
+        asked = "Did you mean one of these?" if line.suggestions else "Log it as your own exercise?"
+        keyboard: Keyboard = (*rows, drop)
+        return say(f"🤔 I don't know the exercise “{name}” ({dose}). {asked}", buttons=keyboard)
     readings = (entry.sets, *(alt.sets for alt in entry.alternatives))
-    rows = [
-        (Button(_dose(entry.exercise, sets, units), f"lg:{batch_id}:{index}:a{k}"),)
+    options: Keyboard = tuple(
+        (Button(_dose(entry.exercise, sets, units), Action("lg", (pending_id, index, f"a{k}"))),)
         for k, sets in enumerate(readings)
-    ]
-    return Reply(
-        f"🤔 How did your {_esc(display_name(entry.exercise).lower())} go? "
+    )
+    return say(
+        f"🤔 How did your {display_name(entry.exercise).lower()} go? "
         "Your numbers can be read two ways:",
-        (*rows, drop),
+        buttons=(*options, drop),
     )
 
 
@@ -1146,7 +1073,7 @@ def _parsed_to_json(parsed: _Parsed) -> dict[str, Any]:
 
 
 def _parsed_from_json(data: dict[str, Any]) -> _Parsed:
-    lines = []
+    found = []
     for item in data.get("lines", []):
         day = dt.date.fromisoformat(item["day"])
         exercise = str(item["exercise"])
@@ -1162,6 +1089,6 @@ def _parsed_from_json(data: dict[str, Any]) -> _Parsed:
             alternatives,
         )
         suggestions = tuple(s for s in item.get("suggestions", []) if s in exercises.LIBRARY)
-        lines.append(_Line(day, entry, bool(item.get("named")), suggestions))
+        found.append(_Line(day, entry, bool(item.get("named")), suggestions))
     day = dt.date.fromisoformat(data["day"]) if "day" in data else dt.date.min
-    return _Parsed(str(data.get("source", "chat")), day, tuple(lines))
+    return _Parsed(str(data.get("source", "chat")), day, tuple(found))

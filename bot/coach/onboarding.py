@@ -1,638 +1,333 @@
-"""The onboarding questions: what each asks, which buttons it offers, how answers are read.
+"""Setting up, and any answer to a question: /start, the setup conversation, /back, /cancel,
+the start menu, and the conversation /settings opens to change one group of answers.
 
-A pure state machine over a plain `answers` dict; the service stores the dict and the current
-step after every answer, so a restart or another replica picks up at the same question.
+Each call is one write transaction: the conversation's step and answers are read and
+written with the athlete's row locked, so any process (or replica) can answer the next
+message. Text that isn't an answer goes to the logbook, in the same transaction.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import html
-import re
-from dataclasses import dataclass, field
 from typing import Any
 
-from bot.coach.inputs import (
-    InputError,
-    format_minute,
-    parse_int_choice,
-    parse_race_date,
-    parse_time_of_day,
-    parse_weekday,
-    parse_weekdays,
-    weekday_list,
-)
-from bot.coach.replies import Button, Keyboard, Reply, Who, columns, keyboard
-from bot.coach.zones import label_for, likely_zones, parse_zone, tzinfo_for
-from plans import exercises
-from plans.placement import placement_problems, propose_strength_days
-from plans.profile import (
-    SESSION_MINUTES,
-    SESSIONS_PER_WEEK,
-    WEEKDAY_LABELS,
-    Profile,
-    Race,
-)
-
-# Field groups: each is edited as a unit from the summary or /settings.
-GROUPS: dict[str, tuple[str, ...]] = {
-    "running": ("running_years", "running_days", "long_run_day", "hard_days"),
-    "race": ("race", "race_distance"),
-    "experience": ("experience",),
-    "equipment": ("equipment",),
-    "sessions": ("sessions", "minutes"),
-    "days": ("strength_days",),
-    "time": ("delivery_time",),
-    "timezone": ("timezone", "timezone_confirm"),
-    "units": ("units",),
-    "loads": ("known_loads",),
-}
-GROUP_LABELS: dict[str, str] = {
-    "running": "🏃 Running",
-    "race": "🏁 Race",
-    "experience": "🏋️ Experience",
-    "equipment": "🧰 Equipment",
-    "sessions": "🔁 Sessions",
-    "days": "📅 Days",
-    "time": "⏰ Time",
-    "timezone": "🌍 Timezone",
-    "units": "⚖️ Units",
-    "loads": "📈 Weights",
-}
-ORDER: tuple[str, ...] = (*[step for steps in GROUPS.values() for step in steps], "summary")
-FIRST_STEP = ORDER[0]
-
-RUNNING_YEARS = {"lt1": "under a year", "1to2": "1–2 years", "2plus": "2+ years"}
-EXPERIENCE = {
-    "none": "Never lifted",
-    "some": "Some (under 2 years)",
-    "experienced": "2+ years consistent",
-}
-EQUIPMENT = {
-    "none": "None (bodyweight)",
-    "home": "Home (dumbbells, kettlebells, bands)",
-    "gym": "Full gym",
-}
-DISTANCE_LABELS = {
-    "5k": "5k",
-    "10k": "10k",
-    "half": "Half marathon",
-    "marathon": "Marathon",
-    "ultra": "Ultra / trail",
-}
-TIME_PRESETS = (330, 360, 390, 420, 450, 720, 1080, 1200)
-_KNOWN_LOAD = re.compile(
-    r"^(?P<name>[a-z][a-z .'-]*?)\s+(?P<load>\d+(?:[.,]\d+)?)\s*(?P<unit>kgs?|lbs?)?\s*"
-    r"(?:for|x|×|\*)\s*(?P<reps>\d+)(?:\s*reps?)?$",
-    re.IGNORECASE,
-)
-LB = 0.45359237
+from bot.clock import Clock
+from bot.coach import questions as q
+from bot.coach.actions import Action
+from bot.coach.delivery import DeliveryService
+from bot.coach.inputs import InputError, format_minute
+from bot.coach.intents import Who
+from bot.coach.logbook import Logbook, not_a_log_hint
+from bot.coach.messages import Button, Message, acknowledge, say
+from bot.coach.zones import label_for, tzinfo_for
+from db.models import Athlete, Conversation
+from db.uow import Storage, Unit
+from plans.text import bold, code
 
 
-@dataclass
-class Ctx:
-    """What a step may look at: the answers so far, who is asking, and the date."""
-
-    answers: dict[str, Any]
-    who: Who
-    today: dt.date
-    now: dt.datetime
-
-
-@dataclass
-class Outcome:
-    """The result of an answer: updated answers and a step to go to, or a hint to retry."""
-
-    updates: dict[str, Any] = field(default_factory=dict)
-    advance: bool = True
-    goto: str | None = None  # a specific next step instead of the usual one
-    hint: str | None = None  # invalid answer: say this and ask the same question again
-    notes: list[Reply] = field(default_factory=list)  # said before the next question
-    stay_quiet: bool = False  # a toggle: re-draw the current question in place
-
-
-def data(step: str, value: str) -> str:
-    return f"ob:{step}:{value}"
-
-
-def _profile(answers: dict[str, Any], *, for_proposal: bool = False) -> Profile:
-    """The coaching profile the answers describe (defaults fill unanswered questions)."""
-    race = None
-    if answers.get("race_date") and answers.get("race_distance"):
-        race = Race(dt.date.fromisoformat(answers["race_date"]), answers["race_distance"])
-    long_run = answers.get("long_run_day")
-    hard = frozenset(answers.get("hard_days") or ())
-    strength = answers.get("strength_days")
-    return Profile(
-        running_days=frozenset(running_days(answers)),
-        long_run_day=long_run,
-        hard_days=hard,
-        race=race,
-        strength_experience=answers.get("experience", "none"),
-        equipment=answers.get("equipment", "none"),
-        sessions_per_week=answers.get("sessions", 2),
-        session_minutes=answers.get("minutes", 20),
-        strength_days=None if for_proposal or strength is None else tuple(sorted(strength)),
-        units=answers.get("units", "kg"),
+def greeting(name: str) -> Message:
+    return say(
+        f"👋 Hi {name}! I'm ",
+        bold("RunStrong"),
+        ", your strength coach for running.\n\n"
+        "Runners who lift run more economically, stay faster late in races and get injured "
+        "less. I'll plan short strength sessions around your running week, send today's "
+        "workout each morning, and raise your weights as you log them.\n\n"
+        "Setup takes about two minutes. /back goes to the previous question, /cancel pauses.",
     )
 
 
-def running_days(answers: dict[str, Any]) -> list[int]:
-    """The weekdays they run: we ask only how many, so place the long run and hard days first
-    and spread the rest evenly (used to prefer easy or rest days for lifting)."""
-    count = int(answers.get("running_days", 0))
-    chosen = set(answers.get("hard_days") or ())
-    if answers.get("long_run_day") is not None:
-        chosen.add(answers["long_run_day"])
-    for step in (2, 3, 1):
-        for day in range(7):
-            if len(chosen) >= count:
-                break
-            if all(min(abs(day - c), 7 - abs(day - c)) >= step for c in chosen) or not chosen:
-                chosen.add(day)
-    return sorted(chosen)
+START_MENU = (
+    (Button("🏋️ Today's workout", Action("go", ("today",))),),
+    (Button("⚙️ Change settings", Action("go", ("settings",))),),
+    (Button("🔄 Start over", Action("st", ("restart",))),),
+)
 
 
-def profile_from_answers(answers: dict[str, Any]) -> Profile:
-    return _profile(answers)
+class Onboarding:
+    def __init__(
+        self, storage: Storage, clock: Clock, delivery: DeliveryService, logbook: Logbook
+    ) -> None:
+        self.storage = storage
+        self.clock = clock
+        self.delivery = delivery
+        self.logbook = logbook
 
+    # --- entry points ---------------------------------------------------------------------
 
-def answers_from(
-    profile: dict[str, Any], *, timezone: str, minute: int, units: str
-) -> dict[str, Any]:
-    """Answers that describe a stored profile (for editing one field of an athlete whose
-    answers were not kept, e.g. one created by an import or an older version)."""
-    p = Profile.from_dict({k: v for k, v in profile.items() if k != "known_loads"})
-    answers: dict[str, Any] = {
-        "running_years": "1to2",
-        "running_days": len(p.running_days) or 3,
-        "long_run_day": p.long_run_day,
-        "hard_days": sorted(p.hard_days),
-        "race_date": p.race.date.isoformat() if p.race else None,
-        "race_distance": p.race.distance if p.race else None,
-        "experience": p.strength_experience,
-        "equipment": p.equipment,
-        "sessions": p.sessions_per_week,
-        "minutes": p.session_minutes,
-        "strength_days": list(p.strength_days) if p.strength_days else None,
-        "delivery_time": minute,
-        "timezone": timezone,
-        "tz_label": label_for(timezone),
-        "units": units,
-        "known_loads": profile.get("known_loads", []),
-    }
-    return answers
-
-
-# --- questions ------------------------------------------------------------------------------
-
-
-def _weekday_buttons(step: str, selected: set[int] | None = None, extra: Keyboard = ()) -> Keyboard:
-    marks = selected if selected is not None else set()
-    days = [
-        ((f"✅ {WEEKDAY_LABELS[d]}" if d in marks else WEEKDAY_LABELS[d]), data(step, f"t{d}"))
-        for d in range(7)
-    ]
-    return (*columns(days[:4], 4), *columns(days[4:], 3), *extra)
-
-
-def ask(step: str, ctx: Ctx) -> Reply:
-    """The question for `step`, with its buttons."""
-    a = ctx.answers
-    if step == "running_years":
-        return Reply(
-            "<b>1/11 · Running</b>\nHow long have you been running?",
-            keyboard([(label, data(step, key)) for key, label in RUNNING_YEARS.items()]),
-        )
-    if step == "running_days":
-        return Reply(
-            "How many days a week do you run?",
-            columns([(str(n), data(step, str(n))) for n in range(1, 8)], 7),
-        )
-    if step == "long_run_day":
-        days = [(WEEKDAY_LABELS[d], data(step, str(d))) for d in range(7)]
-        return Reply(
-            "Which day is your long run?",
-            (*columns(days, 4), (Button("No long run", data(step, "none")),)),
-        )
-    if step == "hard_days":
-        chosen = set(a.get("hard_days_draft", a.get("hard_days") or []))
-        return Reply(
-            "Which days have hard sessions (intervals, tempo)? Tap to toggle, then Done.",
-            _weekday_buttons(
-                step,
-                chosen,
-                keyboard([("No hard days", data(step, "none")), ("Done ✔", data(step, "done"))]),
-            ),
-        )
-    if step == "race":
-        return Reply(
-            "<b>2/11 · Goal</b>\nAre you training for a race? Send its date, e.g. "
-            "<code>2027-04-18</code> or <code>18 Apr 2027</code>.",
-            keyboard([("No race, general fitness", data(step, "none"))]),
-        )
-    if step == "race_distance":
-        return Reply(
-            "What distance is the race?",
-            columns([(label, data(step, key)) for key, label in DISTANCE_LABELS.items()], 3),
-        )
-    if step == "experience":
-        return Reply(
-            "<b>3/11 · Strength experience</b>\nHow much lifting have you done?",
-            tuple((Button(label, data(step, key)),) for key, label in EXPERIENCE.items()),
-        )
-    if step == "equipment":
-        return Reply(
-            "<b>4/11 · Equipment</b>\nWhat can you train with?",
-            tuple((Button(label, data(step, key)),) for key, label in EQUIPMENT.items()),
-        )
-    if step == "sessions":
-        return Reply(
-            "<b>5/11 · Sessions</b>\nHow many strength sessions a week? "
-            "Two is the sweet spot for most runners.",
-            keyboard(
-                [
-                    ("1", data(step, "1")),
-                    ("2 (recommended)", data(step, "2")),
-                    ("3", data(step, "3")),
+    async def start(self, who: Who) -> list[Message]:
+        now = self.clock.now()
+        async with self.storage.write() as unit:
+            athlete = await unit.athletes.by_user(who.platform, who.user_id, for_update=True)
+            if not await unit.first(who.platform, who.event, now):
+                return []  # a re-delivered event, already applied
+            if athlete is None:
+                athlete = await unit.athletes.create(
+                    platform=who.platform,
+                    user_id=who.user_id,
+                    chat_id=who.chat_id,
+                    name=who.name,
+                    language_code=who.language_code,
+                    now=now,
+                )
+                return await self._begin(unit, athlete, who, greet=True)
+            athlete.chat_id = who.chat_id
+            if athlete.status == "blocked":
+                athlete.status = "active" if athlete.onboarded_at else "onboarding"
+                await self.delivery.schedule(unit, athlete)
+            conversation = await unit.conversations.get(athlete.id)
+            if conversation is not None and conversation.flow == "onboarding":
+                conversation.answers = {**conversation.answers, "_paused": False}
+                return [
+                    say("Welcome back! Let's pick up where we left off."),
+                    q.ask(conversation.step, self._ctx(conversation.answers, who, now)),
                 ]
-            ),
-        )
-    if step == "minutes":
-        return Reply(
-            "How many minutes per session?",
-            keyboard([(f"{m} min", data(step, str(m))) for m in SESSION_MINUTES]),
-        )
-    if step == "strength_days":
-        chosen = set(a.get("strength_days_draft") or [])
-        proposal = propose_strength_days(_profile(a, for_proposal=True))
-        return Reply(
-            f"<b>6/11 · Strength days</b>\nI suggest <b>{weekday_list(proposal)}</b>: away from "
-            "your long run, the day before it and your hard days. Tap to change, then Done.",
-            _weekday_buttons(step, chosen, keyboard([("Done ✔", data(step, "done"))])),
-        )
-    if step == "delivery_time":
-        return Reply(
-            "<b>7/11 · Daily message</b>\nWhen should your daily workout arrive? Tap a time or "
-            "type one, e.g. <code>06:45</code> or <code>7:30 pm</code>.",
-            columns([(format_minute(m), data(step, str(m))) for m in TIME_PRESETS], 4),
-        )
-    if step == "timezone":
-        zones = likely_zones(ctx.who.language_code)
-        return Reply(
-            "<b>8/11 · Timezone</b>\nWhere are you? Tap one, or type a city (<code>Berlin</code>, "
-            "<code>New York</code>), a zone (<code>Europe/Berlin</code>) or an offset "
-            "(<code>+05:30</code>).",
-            columns([(label_for(z), data(step, z)) for z in zones], 2),
-        )
-    if step == "timezone_confirm":
-        zone = a["timezone"]
-        local = ctx.now.astimezone(tzinfo_for(zone))
-        warning = (
-            "\n⚠️ A fixed offset doesn't follow daylight saving; a city keeps you on time all year."
-            if a.get("tz_fixed")
-            else ""
-        )
-        return Reply(
-            f"It's <b>{local:%H:%M}</b> in {html.escape(a.get('tz_label', zone))} — "
-            f"right?{warning}",
-            keyboard([("Yes", data(step, "yes")), ("No, pick again", data(step, "no"))]),
-        )
-    if step == "units":
-        return Reply(
-            "<b>9/11 · Units</b>\nKilograms or pounds?",
-            keyboard([("kg", data(step, "kg")), ("lb", data(step, "lb"))]),
-        )
-    if step == "known_loads":
-        return Reply(
-            "<b>10/11 · Known weights (optional)</b>\nKnow some working weights? Send one per "
-            "line, e.g. <code>goblet squat 16 kg for 10</code>. Or skip: I'll start light and "
-            "calibrate from your first logs.",
-            keyboard([("Skip", data(step, "skip"))]),
-        )
-    if step == "summary":
-        return summary(ctx)
-    raise KeyError(step)
+            if conversation is not None:
+                await unit.conversations.end(athlete.id)
+            if athlete.onboarded_at is None:
+                return await self._begin(unit, athlete, who, greet=True)
+            name = athlete.name or "runner"
+            return [say(f"Welcome back, {name}! What would you like?", buttons=START_MENU)]
 
-
-def summary(ctx: Ctx) -> Reply:
-    a = ctx.answers
-    race = (
-        f"{DISTANCE_LABELS[a['race_distance']]} on {dt.date.fromisoformat(a['race_date']):%d %b %Y}"
-        if a.get("race_date")
-        else "no race, general fitness"
-    )
-    long_run = "none" if a.get("long_run_day") is None else WEEKDAY_LABELS[a["long_run_day"]]
-    loads = ", ".join(
-        f"{exercises.get(ex).name} {_fmt_load(kg, a.get('units', 'kg'))}×{reps}"
-        for ex, kg, reps in a.get("known_loads", [])
-    )
-    lines = [
-        "<b>11/11 · Your setup</b>",
-        f"🏃 Running {RUNNING_YEARS[a['running_years']]}, {a['running_days']} days/week; "
-        f"long run {long_run}; hard days {weekday_list(a.get('hard_days') or [])}",
-        f"🏁 {race}",
-        f"🏋️ {EXPERIENCE[a['experience']]}",
-        f"🧰 {EQUIPMENT[a['equipment']]}",
-        f"🔁 {a['sessions']}×/week, {a['minutes']} min",
-        f"📅 {weekday_list(a.get('strength_days') or [])}",
-        f"⏰ {format_minute(a['delivery_time'])}",
-        f"🌍 {html.escape(a.get('tz_label', a['timezone']))}",
-        f"⚖️ {a['units']}",
-        f"📈 {html.escape(loads) if loads else 'none yet: start light'}",
-        "",
-        "Tap a field to change it, or Confirm.",
-    ]
-    edits = [(label, data("summary", f"edit:{group}")) for group, label in GROUP_LABELS.items()]
-    return Reply(
-        "\n".join(lines),
-        (*columns(edits, 3), (Button("✅ Confirm", data("summary", "confirm")),)),
-    )
-
-
-def _fmt_load(kg: float, units: str) -> str:
-    if units == "lb":
-        return f"{round(kg / LB * 2) / 2:g} lb"
-    return f"{kg:g} kg"
-
-
-# --- answers --------------------------------------------------------------------------------
-
-
-def _pick(options: dict[str, str], text: str, example: str) -> str:
-    raw = text.strip().lower()
-    for key, label in options.items():
-        if raw in (key.lower(), label.lower()) or (label.lower().startswith(raw) and len(raw) >= 3):
-            return key
-    raise InputError(f"Please tap one of the buttons, or type e.g. “{example}”.")
-
-
-def _running_years(text: str) -> str:
-    raw = text.strip().lower()
-    if raw in RUNNING_YEARS:
-        return raw
-    if re.search(r"\b(less|under|<|new|month|0)\b", raw) or raw.startswith("<"):
-        return "lt1"
-    match = re.search(r"(\d+(?:[.,]\d+)?)", raw)
-    if match:
-        years = float(match[1].replace(",", "."))
-        return "lt1" if years < 1 else "1to2" if years < 2 else "2plus"
-    raise InputError("Tap a button, or type the years you've been running, e.g. “3”.")
-
-
-def answer_text(step: str, text: str, ctx: Ctx) -> Outcome:
-    """Read a typed answer for `step`."""
-    a = ctx.answers
-    if step == "running_years":
-        return Outcome({"running_years": _running_years(text)})
-    if step == "running_days":
-        return Outcome(
-            {"running_days": parse_int_choice(text, tuple(range(1, 8)), "days per week")}
-        )
-    if step == "long_run_day":
-        if text.strip().lower() in ("none", "no", "no long run"):
-            return Outcome({"long_run_day": None})
-        return Outcome({"long_run_day": parse_weekday(text)})
-    if step == "hard_days":
-        return _hard_days_done(parse_weekdays(text), a)
-    if step == "race":
-        if text.strip().lower() in ("none", "no", "no race"):
-            return Outcome({"race_date": None, "race_distance": None}, goto=_after_race(a))
-        day = parse_race_date(text, ctx.today)
-        return Outcome({"race_date": day.isoformat()})
-    if step == "race_distance":
-        return Outcome({"race_distance": _distance(text)})
-    if step == "experience":
-        return Outcome({"experience": _pick(EXPERIENCE, text, "never")})
-    if step == "equipment":
-        return Outcome({"equipment": _pick(EQUIPMENT, text, "home")})
-    if step == "sessions":
-        return Outcome({"sessions": parse_int_choice(text, SESSIONS_PER_WEEK, "sessions")})
-    if step == "minutes":
-        return Outcome({"minutes": parse_int_choice(text, SESSION_MINUTES, "minutes")})
-    if step == "strength_days":
-        return _strength_days_done(parse_weekdays(text), ctx)
-    if step == "delivery_time":
-        return Outcome({"delivery_time": parse_time_of_day(text)})
-    if step == "timezone":
-        return _zone(text)
-    if step == "timezone_confirm":
-        return answer_button(
-            step, "yes" if text.strip().lower() in ("yes", "y", "right") else "no", ctx
-        )
-    if step == "units":
-        unit = text.strip().lower().rstrip("s")
-        if unit in ("kg", "kilo", "kilogram"):
-            return Outcome({"units": "kg"})
-        if unit in ("lb", "pound"):
-            return Outcome({"units": "lb"})
-        raise InputError("Please answer kg or lb.")
-    if step == "known_loads":
-        if text.strip().lower() in ("skip", "no", "none"):
-            return Outcome({"known_loads": []})
-        return _known_loads(text, a.get("units", "kg"))
-    if step == "summary":
-        raise InputError("Tap a field to change it, or ✅ Confirm to finish.")
-    raise KeyError(step)
-
-
-def answer_button(step: str, value: str, ctx: Ctx) -> Outcome:
-    """Read a button press for `step`."""
-    a = ctx.answers
-    if step in ("hard_days", "strength_days") and value.startswith("t") and value[1:].isdigit():
-        key = f"{step}_draft"
-        draft = set(a.get(key, a.get(step) or []))
-        draft ^= {int(value[1:])}
-        return Outcome({key: sorted(draft)}, advance=False, stay_quiet=True)
-    if step == "hard_days":
-        if value == "none":
-            return _hard_days_done([], a)
-        if value == "done":
-            return _hard_days_done(a.get("hard_days_draft", a.get("hard_days") or []), a)
-    if step == "strength_days":
-        if value == "done":
-            return _strength_days_done(a.get("strength_days_draft") or [], ctx)
-        if value == "keep":
-            return Outcome({"strength_days": a.get("strength_days_draft")})
-        if value == "suggest":
-            proposal = list(propose_strength_days(_profile(a, for_proposal=True)))
-            return Outcome({"strength_days": proposal, "strength_days_draft": proposal})
-    if step == "timezone_confirm":
-        if value == "yes":
-            return Outcome()
-        return Outcome(goto="timezone")
-    if step == "timezone":
-        return _zone(value)
-    if step == "race" and value == "none":
-        return Outcome({"race_date": None, "race_distance": None}, goto=_after_race(a))
-    if step == "known_loads" and value == "skip":
-        return Outcome({"known_loads": []})
-    if step in ("running_days", "sessions", "minutes", "delivery_time", "long_run_day"):
-        if value == "none" and step == "long_run_day":
-            return Outcome({"long_run_day": None})
-        if value.isdigit():
-            key = {"delivery_time": "delivery_time"}.get(step, step)
-            return Outcome({key: int(value)})
-    options: dict[str, dict[str, str]] = {
-        "running_years": RUNNING_YEARS,
-        "race_distance": DISTANCE_LABELS,
-        "experience": EXPERIENCE,
-        "equipment": EQUIPMENT,
-        "units": {"kg": "kg", "lb": "lb"},
-    }
-    if step in options and value in options[step]:
-        key = {"race_distance": "race_distance"}.get(step, step)
-        return Outcome({key: value})
-    raise InputError("That button belongs to another question — use the latest one.")
-
-
-def _after_race(a: dict[str, Any]) -> str | None:
-    """Where to go after "no race": skip the distance question."""
-    return None if a.get("_group") == "race" else "experience"
-
-
-def _distance(text: str) -> str:
-    raw = text.strip().lower().replace(" ", "").replace("-", "")
-    aliases = {
-        "5k": "5k",
-        "5km": "5k",
-        "10k": "10k",
-        "10km": "10k",
-        "half": "half",
-        "halfmarathon": "half",
-        "21k": "half",
-        "hm": "half",
-        "marathon": "marathon",
-        "42k": "marathon",
-        "full": "marathon",
-        "ultra": "ultra",
-        "trail": "ultra",
-        "ultra/trail": "ultra",
-        "50k": "ultra",
-        "100k": "ultra",
-    }
-    if raw in aliases:
-        return aliases[raw]
-    raise InputError(f"Pick a distance: {', '.join(DISTANCE_LABELS.values())} (e.g. “half”).")
-
-
-def _hard_days_done(days: list[int], a: dict[str, Any]) -> Outcome:
-    if a.get("long_run_day") in days:
-        raise InputError("Your long-run day can't also be a hard day; pick other days, or none.")
-    if len(days) > int(a.get("running_days", 7)):
-        raise InputError(f"That's more hard days than the {a['running_days']} days you run.")
-    return Outcome({"hard_days": sorted(days), "hard_days_draft": sorted(days)})
-
-
-def _strength_days_done(days: list[int], ctx: Ctx) -> Outcome:
-    a = ctx.answers
-    sessions = int(a.get("sessions", 2))
-    if len(days) != sessions:
-        example = weekday_list(propose_strength_days(_profile(a, for_proposal=True)))
-        plural = "s" if sessions > 1 else ""
-        raise InputError(
-            f"You asked for {sessions} session{plural} a week, so pick {sessions} "
-            f"day{plural} (e.g. “{example}”)."
-        )
-    updates: dict[str, Any] = {"strength_days_draft": sorted(days)}
-    problems = placement_problems(_profile(a, for_proposal=True), days)
-    if problems:
-        warning = "\n".join(f"• {html.escape(p)}" for p in problems)
-        note = Reply(
-            f"Heads up — those days clash with your running:\n{warning}\n"
-            "Heavy legs there can cost you the key run. Keep them anyway?",
-            keyboard(
-                [
-                    ("Keep my days", data("strength_days", "keep")),
-                    ("Use suggested", data("strength_days", "suggest")),
-                ]
-            ),
-        )
-        return Outcome(updates, advance=False, notes=[note])
-    updates["strength_days"] = sorted(days)
-    return Outcome(updates)
-
-
-def _zone(text: str) -> Outcome:
-    choice = parse_zone(text)
-    if choice is None:
-        raise InputError(
-            f"I don't know the timezone “{html.escape(text.strip()[:40])}”. Try a city like "
-            "Berlin, a zone like Europe/Berlin, or an offset like +05:30."
-        )
-    return Outcome(
-        {"timezone": choice.name, "tz_label": choice.label, "tz_fixed": choice.fixed_offset}
-    )
-
-
-def _known_loads(text: str, units: str) -> Outcome:
-    found: list[list[Any]] = []
-    for line in (ln.strip() for ln in text.splitlines() if ln.strip()):
-        match = _KNOWN_LOAD.match(line)
-        exercise = exercises.resolve(match["name"]) if match else None
-        if match is None or exercise is None:
-            raise InputError(
-                f"I couldn't read “{html.escape(line[:60])}”. Send e.g. "
-                "“goblet squat 16 kg for 10”, one per line, or tap Skip."
+    async def said(self, who: Who, text_in: str) -> list[Message]:
+        """A text message in a private chat: an answer to the current question, a workout
+        log, or a nudge."""
+        async with self.storage.write() as unit:
+            athlete, conversation = await unit.athletes.with_conversation(
+                who.platform, who.user_id, for_update=True
             )
-        load = float(match["load"].replace(",", "."))
-        unit = (match["unit"] or units).lower().rstrip("s")
-        kg = round(load * LB, 2) if unit == "lb" else load
-        reps = int(match["reps"])
-        if not (0 < kg <= 500 and 0 < reps <= 100):
-            raise InputError("That load or rep count looks off; e.g. “goblet squat 16 kg for 10”.")
-        found.append([exercise.id, kg, reps])
-    return Outcome({"known_loads": found})
+            if athlete is None:
+                return [say("Hi! Send /start to set up your strength plan.")]
+            if not await unit.first(who.platform, who.event, self.clock.now()):
+                return []  # a re-delivered event, already applied
+            if conversation is not None:
+                if conversation.answers.get("_paused"):
+                    return [say("Setup is paused. Send /start to continue where you left off.")]
+                return await self._answer(unit, athlete, conversation, who, text_in, button=False)
+            if athlete.onboarded_at is not None:
+                # A possible workout log: the logbook applies it in this same transaction
+                # (the athlete row locked, the event recorded), so the duplicate checks and
+                # the log commit together.
+                logged = await self.logbook.log_message(unit, athlete, who, text_in)
+                if logged is not None:
+                    return logged
+        return [Message(not_a_log_hint())]
 
+    async def non_text(self, who: Who, kind: str) -> list[Message]:
+        """Stickers, photos, voice notes: never silence, always a nudge."""
+        async with self.storage.read() as unit:
+            athlete, conversation = await unit.athletes.with_conversation(who.platform, who.user_id)
+        if conversation is not None and not conversation.answers.get("_paused"):
+            return [say(f"Nice {kind}! But I can only read text. {q.hint_for(conversation.step)}")]
+        if athlete is None:
+            return [say(f"Nice {kind}! Send /start to set up your strength plan.")]
+        return [say(f"Nice {kind}! I read text only: /help lists what I understand.")]
 
-# --- moving through the steps ---------------------------------------------------------------
+    async def answer(self, who: Who, action: Action) -> list[Message]:
+        """An answer button: `ob:<step>:<value>`."""
+        step, value = str(action.args[0]), str(action.args[1])
+        async with self.storage.write() as unit:
+            athlete, conversation = await unit.athletes.with_conversation(
+                who.platform, who.user_id, for_update=True
+            )
+            if athlete is None:
+                return [say("Send /start to set up first.", ack="Send /start first")]
+            if not await unit.first(who.platform, who.event, self.clock.now()):
+                return []
+            if conversation is None or conversation.step != step:
+                return [acknowledge("That question is done. Use /back to change an answer.")]
+            return await self._answer(unit, athlete, conversation, who, value, button=True)
 
+    async def start_menu(self, who: Who, action: Action) -> list[Message]:
+        """The start menu's buttons: `st:<restart|restart-yes|restart-no>`."""
+        choice = action.args[0]
+        async with self.storage.write() as unit:
+            athlete = await unit.athletes.by_user(who.platform, who.user_id, for_update=True)
+            if athlete is None:
+                return [say("Send /start to set up first.", ack="Send /start first")]
+            if not await unit.first(who.platform, who.event, self.clock.now()):
+                return []
+            if choice == "restart":
+                return [
+                    say(
+                        "Start over? Your setup answers will be asked again from the top "
+                        "(your logged workouts stay).",
+                        buttons=(
+                            (
+                                Button("Yes, start over", Action("st", ("restart-yes",))),
+                                Button("No", Action("st", ("restart-no",))),
+                            ),
+                        ),
+                    )
+                ]
+            if choice == "restart-yes":
+                return await self._begin(unit, athlete, who, greet=False)
+            if choice == "restart-no":
+                return [say("OK, everything stays as it is.")]
+        return []  # "today" and "settings" are commands: routed by the dispatcher
 
-def next_step(step: str, answers: dict[str, Any]) -> str:
-    """The step after `step`: the next one in the group being edited, the summary after an
-    edit, or the next one in the full order during first onboarding."""
-    group = answers.get("_group")
-    sequence = (*GROUPS[group], "summary") if group else ORDER
-    index = sequence.index(step) + 1 if step in sequence else len(sequence) - 1
-    following = sequence[min(index, len(sequence) - 1)]
-    if following == "race_distance" and not answers.get("race_date"):
-        return next_step("race_distance", answers)
-    return following
+    async def back(self, who: Who) -> list[Message]:
+        now = self.clock.now()
+        async with self.storage.write() as unit:
+            athlete, conversation = await unit.athletes.with_conversation(
+                who.platform, who.user_id, for_update=True
+            )
+            if athlete is not None and not await unit.first(who.platform, who.event, now):
+                return []
+            if athlete is None or conversation is None:
+                return [say("Nothing to go back to. /settings changes an answer.")]
+            history = list(conversation.history)
+            if not history:
+                return [
+                    say("This is the first question."),
+                    q.ask(conversation.step, self._ctx(conversation.answers, who, now)),
+                ]
+            step = history.pop()
+            answers = {
+                **conversation.answers,
+                "_paused": False,
+                **q.enter(step, conversation.answers),
+            }
+            await unit.conversations.move(
+                conversation, step=step, answers=answers, history=history, now=now
+            )
+            return [q.ask(step, self._ctx(answers, who, now))]
 
+    async def cancel(self, who: Who) -> list[Message]:
+        async with self.storage.write() as unit:
+            athlete, conversation = await unit.athletes.with_conversation(
+                who.platform, who.user_id, for_update=True
+            )
+            if athlete is not None and not await unit.first(
+                who.platform, who.event, self.clock.now()
+            ):
+                return []
+            if athlete is None or conversation is None:
+                return [say("Nothing to cancel. /help lists what I can do.")]
+            if conversation.flow == "settings":
+                await unit.conversations.end(athlete.id)
+                return [say("OK, nothing changed.")]
+            conversation.answers = {**conversation.answers, "_paused": True}
+            return [say("Setup paused — your answers are kept. Send /start to carry on any time.")]
 
-def enter(step: str, answers: dict[str, Any]) -> dict[str, Any]:
-    """Prepare answers when a question is (re)entered: drafts start from the current choice."""
-    updates: dict[str, Any] = {}
-    if step == "strength_days":
-        current = answers.get("strength_days")
-        fits = current is not None and len(current) == int(answers.get("sessions", 2))
-        updates["strength_days_draft"] = (
-            current if fits else list(propose_strength_days(_profile(answers, for_proposal=True)))
+    # --- the conversation -----------------------------------------------------------------
+
+    async def _begin(self, unit: Unit, athlete: Athlete, who: Who, *, greet: bool) -> list[Message]:
+        now = self.clock.now()
+        answers = q.enter(q.FIRST_STEP, {})
+        await unit.conversations.save(
+            athlete.id, flow="onboarding", step=q.FIRST_STEP, answers=answers, history=[], now=now
         )
-    if step == "hard_days":
-        updates["hard_days_draft"] = answers.get("hard_days") or []
-    return updates
+        first = q.ask(q.FIRST_STEP, self._ctx(answers, who, now))
+        return [greeting(who.name or "there"), first] if greet else [first]
+
+    async def _answer(
+        self,
+        unit: Unit,
+        athlete: Athlete,
+        conversation: Conversation,
+        who: Who,
+        value: str,
+        *,
+        button: bool,
+    ) -> list[Message]:
+        now = self.clock.now()
+        step = conversation.step
+        answers = dict(conversation.answers)
+        ctx = self._ctx(answers, who, now)
+
+        async def save(to: str, history: list[str]) -> None:
+            await unit.conversations.move(
+                conversation, step=to, answers=answers, history=history, now=now
+            )
+
+        if step == "summary" and button:
+            if value == "confirm":
+                return await self._finish(unit, athlete, answers)
+            if value.startswith("edit:") and value[5:] in q.GROUPS:
+                group = value[5:]
+                target = q.GROUPS[group][0]
+                answers["_group"] = group
+                answers.update(q.enter(target, answers))
+                await save(target, [*conversation.history, step])
+                return [q.ask(target, self._ctx(answers, who, now))]
+        try:
+            outcome = (q.answer_button if button else q.answer_text)(step, value, ctx)
+        except InputError as error:
+            prefix = "" if button else "🤔 "
+            return [say(prefix + error.message), q.ask(step, ctx)]
+        answers.update(outcome.updates)
+        if not outcome.advance:
+            await save(step, list(conversation.history))
+            if outcome.stay_quiet:
+                redrawn = q.ask(step, self._ctx(answers, who, now))
+                return [dataclasses.replace(redrawn, edit=True)]
+            return outcome.notes
+        following = outcome.goto or q.next_step(step, answers)
+        if following == "summary" and conversation.flow == "settings":
+            return await self._apply_settings(unit, athlete, answers)
+        answers.update(q.enter(following, answers))
+        await save(following, [*conversation.history, step])
+        return [*outcome.notes, q.ask(following, self._ctx(answers, who, now))]
+
+    async def _finish(self, unit: Unit, athlete: Athlete, answers: dict[str, Any]) -> list[Message]:
+        now = self.clock.now()
+        store_answers(athlete, answers, now)
+        tz = tzinfo_for(athlete.timezone)
+        athlete.plan_start = now.astimezone(tz).date()
+        athlete.status = "active"
+        athlete.onboarded_at = athlete.onboarded_at or now
+        await unit.conversations.end(athlete.id)
+        due = await self.delivery.schedule(unit, athlete)
+        local_due = (due or now).astimezone(tz)
+        day = local_due.date()
+        when = "today" if day == now.astimezone(tz).date() else f"{day:%a %d %b}"
+        at = format_minute(athlete.delivery_minute)
+        return [
+            say(
+                "✅ ",
+                bold("You're all set!"),
+                "\nYour first workout arrives ",
+                bold(f"{when} at {at}"),
+                f" ({label_for(athlete.timezone)} time). After a session, reply with what you "
+                "did, e.g. ",
+                code("squat 3x8 20kg"),
+                ", and I'll adjust your next weights.\n\n/today shows today's plan, /week the "
+                "week.",
+            )
+        ]
+
+    async def _apply_settings(
+        self, unit: Unit, athlete: Athlete, answers: dict[str, Any]
+    ) -> list[Message]:
+        now = self.clock.now()
+        group = answers.get("_group", "")
+        store_answers(athlete, answers, now)
+        await unit.conversations.end(athlete.id)
+        await self.delivery.schedule(unit, athlete)
+        return [
+            say(
+                f"✅ Saved: {q.GROUP_LABELS.get(group, 'settings')}. "
+                "Your plan is updated from today."
+            )
+        ]
+
+    def _ctx(self, answers: dict[str, Any], who: Who, now: dt.datetime) -> q.Ctx:
+        return q.Ctx(answers=answers, who=who, today=now.date(), now=now)
 
 
-def hint_for(step: str) -> str:
-    """What a message that isn't an answer gets: a nudge back to the question."""
-    examples: dict[str, str] = {
-        "running_years": "tap how long you've been running, or type e.g. “3 years”",
-        "running_days": "tap or type how many days a week you run, e.g. “4”",
-        "long_run_day": "tap your long-run day, or type e.g. “sunday”",
-        "hard_days": "toggle your hard days and tap Done, or type e.g. “tue, thu”",
-        "race": "send your race date, e.g. “2027-04-18”, or tap “No race”",
-        "race_distance": "tap the race distance, or type e.g. “half”",
-        "experience": "tap your lifting experience",
-        "equipment": "tap what equipment you have",
-        "sessions": "tap or type 1, 2 or 3",
-        "minutes": "tap or type 10, 20, 30 or 45",
-        "strength_days": "toggle your strength days and tap Done",
-        "delivery_time": "send a time like 07:00 or 7am",
-        "timezone": "type a city like Berlin, or an offset like +05:30",
-        "timezone_confirm": "tap Yes or No",
-        "units": "tap kg or lb",
-        "known_loads": "send e.g. “goblet squat 16 kg for 10”, or tap Skip",
-        "summary": "tap a field to change it, or ✅ Confirm",
-    }
-    return f"We're in the middle of setting up — {examples.get(step, 'answer the question above')}."
+def store_answers(athlete: Athlete, answers: dict[str, Any], now: dt.datetime) -> None:
+    """The answers as the athlete's profile and settings."""
+    clean = {k: v for k, v in answers.items() if not k.startswith("_") and not k.endswith("_draft")}
+    profile = q.profile_from_answers(clean)
+    if athlete.profile is not None:  # kept across edits of other answers
+        profile = dataclasses.replace(
+            profile, mobility_enabled=bool(athlete.profile.get("mobility_enabled", True))
+        )
+    athlete.answers = clean
+    athlete.profile = {**profile.to_dict(), "known_loads": clean.get("known_loads", [])}
+    athlete.timezone = clean["timezone"]
+    athlete.delivery_minute = int(clean["delivery_time"])
+    athlete.units = clean["units"]
+    athlete.updated_at = now

@@ -4,7 +4,6 @@ estimated 1RM for loaded lifts, reps for bodyweight work, seconds for holds."""
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
@@ -12,7 +11,7 @@ from typing import Literal, Protocol
 from db.history import SetValues
 from plans import exercises
 from plans.loads import set_e1rm
-from plans.units import LB_TO_KG
+from plans.units import format_weight
 
 Measure = Literal["e1rm", "reps", "seconds"]
 PR_EPSILON = 0.005
@@ -79,15 +78,9 @@ def best_by_day(sets: Sequence[LoggedSet], measure: Measure) -> list[DayBest]:
     return result
 
 
-def fmt_weight(kg: float, units: str) -> str:
-    if units == "lb":
-        return f"{round(kg / LB_TO_KG, 1):g} lb"
-    return f"{round(kg, 2):g} kg"
-
-
 def fmt_value(value: float, measure: Measure, units: str) -> str:
     if measure == "e1rm":
-        return f"e1RM {fmt_weight(value, units)}"
+        return f"e1RM {format_weight(value, units)}"
     if measure == "seconds":
         return f"{value:g} s"
     return f"{value:g} reps"
@@ -108,7 +101,7 @@ def sets_text(sets: Sequence[LoggedSet], units: str) -> str:
         body = f"{len(secs)}×{secs[0]} s" if len(set(secs)) == 1 else _slashed(secs) + " s"
         added = [s.load_kg for s in sets if s.load_kg]
         if added:
-            body += f" +{fmt_weight(max(added), units)}"
+            body += f" +{format_weight(max(added), units)}"
         return body + side + tail
     loads = [s.load_kg for s in sets]
     reps = [s.reps or 0 for s in sets]
@@ -116,15 +109,13 @@ def sets_text(sets: Sequence[LoggedSet], units: str) -> str:
         body = f"{len(reps)}×{reps[0]}" if len(set(reps)) == 1 else _slashed(reps)
         load = loads[0]
         if load:
-            body += f" @ {fmt_weight(load, units)}"
+            body += f" @ {format_weight(load, units)}"
         return body + side + tail
-    parts = [f"{fmt_weight(s.load_kg, units) if s.load_kg else 'bw'}×{s.reps or 0}" for s in sets]
+    parts = [
+        f"{format_weight(s.load_kg, units) if s.load_kg else 'bw'}×{s.reps or 0}" for s in sets
+    ]
     return ", ".join(parts) + side + tail
 
 
 def _slashed(values: Sequence[int]) -> str:
     return "/".join(str(v) for v in values)
-
-
-def esc(text: str) -> str:
-    return html.escape(text, quote=False)

@@ -8,27 +8,20 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
-from typing import Any
 
 from bot.coach.planning import profile_of, week_for
-from bot.coach.records import (
-    PR_EPSILON,
-    best_by_day,
-    display_name,
-    esc,
-    fmt_value,
-    fmt_weight,
-    measure_for,
-)
+from bot.coach.records import PR_EPSILON, best_by_day, display_name, fmt_value, measure_for
 from db.history import History as HistoryRows
 from db.history import SetRow
 from db.models import Athlete
+from db.uow import Unit
 from plans.periodization import phase_for
 from plans.profile import ProfileError
+from plans.text import Text, bold, code, lines, text
+from plans.units import format_weight
 
 log = logging.getLogger(__name__)
 
-MAX_CHARS = 1500
 MAX_PRS = 5
 
 
@@ -45,42 +38,41 @@ def tonnage_kg(sets: list[SetRow]) -> float:
     )
 
 
-async def compose_weekly(session: Any, athlete: Athlete, week_end: dt.date) -> str:
-    """The summary of the 7 days ending on `week_end` (athlete's local dates), Telegram HTML."""
+async def compose_weekly(unit: Unit, athlete: Athlete, week_end: dt.date) -> Text:
+    """The summary of the 7 days ending on `week_end` (athlete's local dates)."""
     start, end = week_bounds(week_end)
-    rows = HistoryRows(session)
+    rows = unit.history
     week_sets = await rows.sets(athlete.id, since=start, before=end + dt.timedelta(days=1))
     units = athlete.units or "kg"
     done_days = {s.performed_on for s in week_sets}
-    planned = await _planned(session, athlete, start)
-    lines = [f"📅 <b>Your week: {_span(start, end)}</b>"]
+    planned = await _planned(unit, athlete, start)
+    said: list[Text | str] = [text("📅 ", bold(f"Your week: {_span(start, end)}"))]
     if planned is None:
-        lines.append(f"✅ Sessions: {len(done_days)} done")
+        said.append(f"✅ Sessions: {len(done_days)} done")
     else:
-        lines.append(f"✅ Sessions: {len(done_days)} of {planned} planned done")
+        said.append(f"✅ Sessions: {len(done_days)} of {planned} planned done")
     tonnage = tonnage_kg(week_sets)
-    lines.append(f"🏋️ Sets: {len(week_sets)} · tonnage {_big_weight(tonnage, units)}")
+    said.append(f"🏋️ Sets: {len(week_sets)} · tonnage {_big_weight(tonnage, units)}")
     prs = await _prs(rows, athlete.id, week_sets, start, units)
     if prs:
         shown = prs[:MAX_PRS] + ([f"+{len(prs) - MAX_PRS} more"] if len(prs) > MAX_PRS else [])
-        lines.append(f"🏆 PRs: {len(prs)} — " + "; ".join(shown))
+        said.append(f"🏆 PRs: {len(prs)} — " + "; ".join(shown))
     else:
-        lines.append("🏆 PRs: none this week" + (" — keep stacking sessions" if week_sets else ""))
+        said.append("🏆 PRs: none this week" + (" — keep stacking sessions" if week_sets else ""))
     nxt = _next_phase(athlete, end + dt.timedelta(days=1))
     if nxt:
-        lines.append(nxt)
+        said.append(nxt)
     if not week_sets:
-        lines.append("No sets logged this week. Reply with what you did, e.g. "
-                     "<code>squat 3x5 60kg</code>.")  # fmt: skip
-    text = "\n".join(lines)
-    return text if len(text) <= MAX_CHARS else text[: MAX_CHARS - 1] + "…"
+        said.append(text("No sets logged this week. Reply with what you did, e.g. ",
+                         code("squat 3x5 60kg"), "."))  # fmt: skip
+    return lines(*said)
 
 
-async def _planned(session: Any, athlete: Athlete, start: dt.date) -> int | None:
+async def _planned(unit: Unit, athlete: Athlete, start: dt.date) -> int | None:
     if not athlete.profile:
         return None
     try:
-        days = await week_for(session, athlete, start)
+        days = await week_for(unit, athlete, start)
     except (ProfileError, KeyError, ValueError, TypeError):
         log.warning("athlete %s: no plan for the week of %s", athlete.id, start)
         return None
@@ -106,11 +98,11 @@ async def _prs(
         before = [b.value for b in days if b.day < start]
         week = [b.value for b in days if b.day >= start]
         if before and week and max(week) > max(before) + PR_EPSILON:
-            found.append(f"{esc(display_name(name))} {fmt_value(max(week), measure, units)}")
+            found.append(f"{display_name(name)} {fmt_value(max(week), measure, units)}")
     return found
 
 
-def _next_phase(athlete: Athlete, monday: dt.date) -> str | None:
+def _next_phase(athlete: Athlete, monday: dt.date) -> Text | None:
     if not athlete.profile:
         return None
     try:
@@ -122,9 +114,8 @@ def _next_phase(athlete: Athlete, monday: dt.date) -> str | None:
         race = f", {phase.weeks_to_race} weeks to race day"
     elif phase.weeks_to_race == 0:
         race = ", race week"
-    return (
-        f"➡️ Next week: <b>{esc(phase.label)}</b> (week {phase.week}{race}) — "
-        f"focus: {esc(phase.focus)}"
+    return text(
+        "➡️ Next week: ", bold(phase.label), f" (week {phase.week}{race}) — focus: {phase.focus}"
     )
 
 
@@ -135,6 +126,5 @@ def _span(start: dt.date, end: dt.date) -> str:
 
 
 def _big_weight(kg: float, units: str) -> str:
-    text = fmt_weight(kg, units)
-    number, unit = text.rsplit(" ", 1)
+    number, unit = format_weight(kg, units).rsplit(" ", 1)
     return f"{round(float(number)):,} {unit}"

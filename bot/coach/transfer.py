@@ -1,512 +1,385 @@
-"""Workout history in and out as CSV: Strong and Hevy exports read, Hevy's layout written.
-
-Pure: bytes in, rows out (and back). No database, no clock. Every problem with a row is an
-error naming its line, so the athlete can fix the file; whole-file problems (too big, not a
-CSV we know) raise `TransferError` with a friendly sentence.
-"""
+"""Workout history in and out: /export (a Hevy-style CSV and the profile as JSON) and
+importing a Strong or Hevy CSV sent as a file. Long work runs off the event loop."""
 
 from __future__ import annotations
 
-import csv
+import asyncio
+import dataclasses
 import datetime as dt
-import functools
-import hashlib
-import io
-import math
-import re
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from typing import Literal, NamedTuple
+import json
+import logging
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from typing import Any
 
-LB_TO_KG = 0.45359237
-MILE_KM = 1.609344
-MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 100_000
-MAX_REPS = 1000
-MAX_LOAD_KG = 1000.0
-MAX_SECONDS = 24 * 3600
+from bot.clock import Clock
+from bot.coach import workout_csv
+from bot.coach.history import exercise_id
+from bot.coach.intents import Uploaded, Who
+from bot.coach.messages import Attachment, Message, say
+from bot.coach.planning import local_today
+from bot.coach.records import display_name
+from bot.coach.zones import tzinfo_for
+from db.history import NewSet, NewWorkout, SetRow, content_of
+from db.logs import values_of
+from db.models import Athlete, LogBatch
+from db.uow import Storage
+from plans import exercises
+from plans.loads import set_e1rm
+from plans.state import ExerciseState
+from plans.text import Text, bold, code, lines, text
+from plans.units import format_weight
 
-HEVY_COLUMNS: tuple[str, ...] = (
-    "title",
-    "start_time",
-    "end_time",
-    "description",
-    "exercise_title",
-    "superset_id",
-    "exercise_notes",
-    "set_index",
-    "set_type",
-    "weight_kg",
-    "reps",
-    "distance_km",
-    "duration_seconds",
-    "rpe",
-)
-HEVY_TIME = "%d %b %Y, %H:%M"  # "15 Jan 2023, 08:30", as Hevy writes it
-_TIME_FORMATS = (
-    HEVY_TIME,
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%dT%H:%M:%S",
-    "%Y-%m-%dT%H:%M",
-    "%Y-%m-%d",
-    "%d %B %Y, %H:%M",
-)
-# Spreadsheets run cells that start like a formula; OWASP adds tab and carriage return.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-PER_SIDE_NOTE = "per side"
+log = logging.getLogger(__name__)
 
-SetType = Literal["normal", "warmup", "failure", "dropset"]
-Source = Literal["strong", "hevy"]
-SIZE_HINT = "Send a CSV under 5 MB (export a shorter date range in Strong or Hevy)."
+MAX_TEXT = 3800
+CSV_SUFFIXES = (".csv", ".txt")
+NO_ATHLETE = "Send /start to set up first."
+IMPORT_HINT = text(
+    "I can import your history from ", bold("Strong"), " or ", bold("Hevy"),
+    ": export your workouts as a CSV file in the app and send me the file.",
+)  # fmt: skip
 
 
-class TransferError(ValueError):
-    """A file we cannot import at all; `message` is what the athlete should read."""
+class Transfer:
+    def __init__(self, storage: Storage, clock: Clock) -> None:
+        self.storage = storage
+        self.clock = clock
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class ImportedSet(NamedTuple):
-    """One set read from an export. Loads in kg; `set_index` counts from 1."""
-
-    line: int
-    exercise_name: str
-    set_index: int
-    set_type: SetType
-    load_kg: float | None
-    reps: int | None
-    seconds: int | None
-    rpe: float | None
-    notes: str = ""
-    per_side: bool = False
-
-    @property
-    def failed(self) -> bool:
-        return self.set_type == "failure"
-
-
-@dataclass(frozen=True)
-class Workout:
-    """One workout of an export: its title, start (local, naive) and sets in file order."""
-
-    title: str
-    started_at: dt.datetime
-    description: str
-    sets: tuple[ImportedSet, ...]
-
-    @property
-    def key(self) -> str:
-        """Stable identity of the workout's content: the same rows give the same key."""
-        parts = [self.started_at.isoformat(timespec="minutes"), _norm(self.title)]
-        for s in self.sets:
-            parts.append(
-                "|".join(
-                    (
-                        _norm(s.exercise_name),
-                        str(s.set_index),
-                        s.set_type,
-                        _num(s.load_kg),
-                        str(s.reps if s.reps is not None else ""),
-                        str(s.seconds if s.seconds is not None else ""),
-                        _num(s.rpe),
-                        "s" if s.per_side else "",
-                    )
+    async def export(self, who: Who) -> list[Message]:
+        async with self.storage.read() as unit:
+            athlete = await unit.athletes.by_user(who.platform, who.user_id)
+            if athlete is None:
+                return [say("I have nothing stored about you. " + NO_ATHLETE)]
+            sets = await unit.history.sets(athlete.id)
+            batches = await unit.history.batches(athlete.id)
+            profile = _profile_json(
+                athlete,
+                await unit.states.all(athlete.id),
+                await unit.history.runs(athlete.id),
+                await unit.history.plan_changes(athlete.id),
+                self.clock.now(),
+            )
+        stamp = local_today(athlete, self.clock.now()).isoformat()
+        profile_doc = Attachment("document", f"runstrong-profile-{stamp}.json", profile)
+        if not sets:
+            return [
+                Message(
+                    text("No workouts logged yet, so no CSV. Here is your profile."),
+                    attachment=profile_doc,
                 )
+            ]
+        content = await asyncio.to_thread(
+            lambda: workout_csv.hevy_csv(_export_rows(athlete, sets, batches))
+        )
+        days = len({s.performed_on for s in sets})
+        return [
+            Message(
+                text(
+                    f"📦 Your workouts: {len(sets)} sets over {days} days, in Hevy's CSV layout "
+                    "(opens in any spreadsheet, imports into Hevy or back into me)."
+                ),
+                attachment=Attachment("document", f"runstrong-workouts-{stamp}.csv", content),
+            ),
+            Message(text("Your profile and settings as JSON."), attachment=profile_doc),
+        ]
+
+    def precheck(self, filename: str, size: int | None) -> Message | None:
+        """A refusal decided before downloading a file (too big, not a CSV); None if fine."""
+        reason = workout_csv.check_size(size)
+        if reason is not None:
+            return say(f"📄 {reason} Nothing was imported.")
+        if not filename.lower().endswith(CSV_SUFFIXES):
+            return say(f"📄 {filename or 'That file'} isn't a CSV. ", IMPORT_HINT)
+        return None
+
+    async def upload(self, upload: Uploaded) -> list[Message]:
+        """A file sent in the chat: checked before it is downloaded, downloaded with a cap,
+        then imported."""
+        refused = self.precheck(upload.filename, upload.size)
+        if refused is not None:
+            return [refused]
+        content = await upload.read(workout_csv.MAX_BYTES)
+        if content is None:
+            return [say(f"📄 {workout_csv.SIZE_HINT} Nothing was imported.")]
+        return await self.import_document(upload.who, upload.filename, content)
+
+    async def import_document(self, who: Who, filename: str, content: bytes) -> list[Message]:
+        """Import a Strong or Hevy export in one transaction: all of it or nothing."""
+        refused = self.precheck(filename, len(content))
+        if refused is not None:
+            return [refused]
+        try:  # CPU-bound for big files: off the event loop
+            parsed, workouts, ids = await asyncio.to_thread(_prepare, content)
+        except workout_csv.TransferError as error:
+            return [say(f"📄 {error.message} Nothing was imported.")]
+        if parsed.errors:
+            count = len(parsed.errors)
+            return [
+                say(
+                    f"❌ Nothing imported: {count} row{'s' if count != 1 else ''} of "
+                    f"{filename} {'have' if count != 1 else 'has'} a problem.\n",
+                    code(workout_csv.error_summary(parsed.errors)),
+                    "\nFix those lines (or delete them) and send the file again.",
+                )
+            ]
+        if not parsed.workouts:
+            return [say("📄 I found no strength sets in that file. Nothing was imported.")]
+        now = self.clock.now()
+        async with self.storage.write() as unit:
+            athlete = await unit.athletes.by_user(who.platform, who.user_id, for_update=True)
+            if athlete is None:
+                return [say(NO_ATHLETE)]
+            if not await unit.first(who.platform, who.event, now):
+                return []
+            rows = unit.history
+            known = await rows.source_keys(athlete.id, [w.source_key for w in workouts])
+            fresh: dict[str, NewWorkout] = {}
+            for w in workouts:
+                if w.source_key not in known:
+                    fresh.setdefault(w.source_key, w)
+            # A workout this athlete logged here, exported and now sends back has no import
+            # key yet: it is known by its content (each stored batch matches once).
+            days = [w.performed_on for w in fresh.values()]
+            stored_contents = Counter(await rows.contents(athlete.id, days))
+            for key, w in list(fresh.items()):
+                held = content_of(w.performed_on, w.sets)
+                if stored_contents[held] > 0:
+                    stored_contents[held] -= 1
+                    del fresh[key]
+            if not fresh:
+                return [say("👍 Already imported: everything in that file is in your history.")]
+            stored = await rows.add_workouts(athlete.id, list(fresh.values()), now)
+            current = await unit.states.all(athlete.id)
+            changed_at = await unit.states.updated(athlete.id)
+            seeded = seed_states(current, changed_at, list(fresh.values()))
+            await unit.states.put_many(
+                athlete.id, {ex: values_of(state) for ex, state in seeded.items()}, now
             )
-        digest = hashlib.sha1("\n".join(parts).encode(), usedforsecurity=False).hexdigest()
-        return f"import:{digest}"
+        return [Message(_import_report(parsed, fresh, stored, ids, seeded, athlete.units))]
 
 
-@dataclass
-class ParsedExport:
-    source: Source
-    workouts: list[Workout] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    rows: int = 0
-    skipped: int = 0  # warm-ups, rest timers, cardio-only rows
+# --- helpers ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ExportRow:
-    """One set in Hevy's layout, values already in the file's units (kg, seconds)."""
-
-    title: str
-    start_time: dt.datetime
-    end_time: dt.datetime
-    description: str
-    exercise_title: str
-    exercise_notes: str
-    set_index: int  # from 0, as Hevy counts
-    set_type: SetType
-    weight_kg: float | None
-    reps: int | None
-    duration_seconds: int | None
-    rpe: float | None
-
-
-# --- small helpers ----------------------------------------------------------------------
-
-
-def _norm(text: str) -> str:
-    return " ".join(re.findall(r"[^\W_]+", text.lower()))
-
-
-def _num(value: float | None) -> str:
-    if value is None:
-        return ""
-    text = f"{round(value, 4):.4f}".rstrip("0").rstrip(".")
-    return text or "0"
-
-
-def check_size(size: int | None) -> str | None:
-    """Why a file of `size` bytes is refused before downloading it, or None if it is fine."""
-    if size is not None and size > MAX_BYTES:
-        return f"That file is {size / 1024 / 1024:.1f} MB; the limit is 5 MB. {SIZE_HINT}"
-    return None
-
-
-def escape_cell(value: str) -> str:
-    """Neutralise spreadsheet formulas: a cell starting with = + - @ gets a leading quote."""
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
-
-
-def _unescape(value: str) -> str:
-    if len(value) > 1 and value[0] == "'" and value[1] in "=+-@\t\r":
-        return value[1:]
-    return value
-
-
-class _RowError(ValueError):
-    pass
-
-
-def _float(raw: str, what: str, *, comma_decimal: bool = False) -> float | None:
-    text = raw.strip()
-    if not text:
-        return None
-    if comma_decimal:
-        text = text.replace(",", ".")
-    try:
-        value = float(text)
-    except ValueError:
-        raise _RowError(f"{what} '{raw.strip()[:20]}' is not a number") from None
-    if not math.isfinite(value):
-        raise _RowError(f"{what} '{raw.strip()[:20]}' is not a number")
-    if value < 0:
-        raise _RowError(f"{what} {text} is negative")
-    return value
-
-
-def _int(raw: str, what: str, limit: int, *, comma_decimal: bool = False) -> int | None:
-    value = _float(raw, what, comma_decimal=comma_decimal)
-    if value is None:
-        return None
-    if value != int(value):
-        raise _RowError(f"{what} '{raw.strip()[:20]}' is not a whole number")
-    if value > limit:
-        raise _RowError(f"{what} {int(value)} is more than {limit}")
-    return int(value)
-
-
-@functools.lru_cache(maxsize=4096)  # a workout's rows repeat its start time
-def _time(raw: str, what: str) -> dt.datetime:
-    text = raw.strip()
-    if text[:4].isdigit():
-        try:  # ISO: Strong's "2024-01-15 08:30:00"; with an offset, keep the wall time
-            return dt.datetime.fromisoformat(text).replace(tzinfo=None)
-        except ValueError:
-            pass
-    for fmt in _TIME_FORMATS:
-        try:
-            return dt.datetime.strptime(text, fmt)
-        except ValueError:
-            continue
-    raise _RowError(f"{what} '{text[:30]}' is not a date and time")
-
-
-# --- reading ----------------------------------------------------------------------------
-
-
-def _decode(content: bytes) -> str:
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            return content.decode("cp1252")
-        except UnicodeDecodeError:
-            raise TransferError(
-                "I couldn't read that file as text. Send the CSV exactly as Strong or Hevy "
-                "exported it."
-            ) from None
-
-
-def _delimiter(first_line: str) -> str:
-    return ";" if first_line.count(";") > first_line.count(",") else ","
-
-
-def parse_export(content: bytes) -> ParsedExport:
-    """Read a Strong or Hevy CSV export into workouts; row problems land in `errors`."""
-    if len(content) > MAX_BYTES:
-        raise TransferError(check_size(len(content)) or SIZE_HINT)
-    text = _decode(content)
-    first = text.split("\n", 1)[0]
-    delimiter = _delimiter(first)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = next(reader)
-    except (StopIteration, csv.Error):
-        raise TransferError(_UNKNOWN) from None
-    columns = [h.strip().lower() for h in header]
-    if {"title", "start_time", "exercise_title"} <= set(columns):
-        return _read(reader, columns, "hevy", delimiter)
-    if {"date", "exercise name"} <= set(columns) and "reps" in columns:
-        return _read(reader, columns, "strong", delimiter)
-    raise TransferError(_UNKNOWN)
-
-
-_UNKNOWN = (
-    "That doesn't look like a Strong or Hevy export. In Strong: Settings → Export data; in "
-    "Hevy: Settings → Export & import data → Export workouts. Then send me the CSV file."
-)
-
-
-class _Columns:
-    """Where each field sits in a row, by header name."""
-
-    def __init__(self, columns: Sequence[str]) -> None:
-        self.index = {name: i for i, name in enumerate(columns)}
-
-    def get(self, row: Sequence[str], *names: str) -> str:
-        for name in names:
-            i = self.index.get(name)
-            if i is not None and i < len(row):
-                return _unescape(row[i].strip())
-        return ""
-
-    def has(self, name: str) -> bool:
-        return name in self.index
-
-
-def _read(
-    reader: Iterator[list[str]], columns: Sequence[str], source: Source, delimiter: str
-) -> ParsedExport:
-    cols = _Columns(columns)
-    result = ParsedExport(source)
-    order: list[tuple[str, dt.datetime]] = []
-    grouped: dict[tuple[str, dt.datetime], tuple[str, list[ImportedSet]]] = {}
-    line = 1
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as error:
-            raise TransferError(
-                f"Line {line + 1} of that file is broken ({error}). Send the CSV exactly as "
-                "Strong or Hevy exported it."
-            ) from None
-        start_line = line + 1
-        line = int(getattr(reader, "line_num", start_line))  # a quoted cell may span lines
-        if not any(cell.strip() for cell in row):
-            continue
-        result.rows += 1
-        if result.rows > MAX_ROWS:
-            raise TransferError(
-                f"That file has more than {MAX_ROWS:,} rows. Export a shorter date range and "
-                "send the parts one by one."
+def _export_rows(
+    athlete: Athlete, sets: Sequence[SetRow], batches: dict[int, LogBatch]
+) -> list[workout_csv.ExportRow]:
+    tz = tzinfo_for(athlete.timezone)
+    rows: list[workout_csv.ExportRow] = []
+    position: dict[tuple[int, str], int] = defaultdict(int)
+    # A reader takes a title and start minute for one workout; each batch's sets on a day
+    # get a pair of their own, or two logs sent in one minute would come back as one.
+    workouts: dict[tuple[int, dt.datetime], str] = {}
+    taken: set[tuple[str, dt.datetime]] = set()
+    for s in sets:
+        batch = batches.get(s.batch_id)
+        title = "RunStrong session"
+        start = dt.datetime.combine(s.performed_on, dt.time(12, 0))
+        if batch is not None:
+            if batch.source == "import" and batch.text:
+                title = batch.text.splitlines()[0][:200]
+            local = batch.created_at.astimezone(tz)
+            if local.date() == s.performed_on:
+                start = local.replace(tzinfo=None, second=0, microsecond=0)
+        if (s.batch_id, start) not in workouts:
+            name, n = title, 1
+            while (name, start) in taken:
+                n += 1
+                name = f"{title} ({n})"
+            taken.add((name, start))
+            workouts[s.batch_id, start] = name
+        title = workouts[s.batch_id, start]
+        key = (s.batch_id, s.exercise)
+        index = position[key]
+        position[key] += 1
+        rows.append(
+            workout_csv.ExportRow(
+                title=title,
+                start_time=start,
+                end_time=start,
+                description="",
+                exercise_title=display_name(s.exercise),
+                exercise_notes=workout_csv.set_notes(s.notes or "", s.per_side),
+                set_index=index,
+                set_type="failure" if s.failed else "normal",
+                weight_kg=s.load_kg,
+                reps=s.reps,
+                duration_seconds=s.seconds,
+                rpe=s.rpe,
             )
-        try:
-            read = (
-                _hevy_row(cols, row, start_line)
-                if source == "hevy"
-                else _strong_row(cols, row, start_line, comma_decimal=delimiter == ";")
-            )
-        except _RowError as error:
-            result.errors.append(f"line {start_line}: {error}")
-            continue
-        if read is None:
-            result.skipped += 1
-            continue
-        title, started, description, entry = read
-        workout_id = (title, started)
-        if workout_id not in grouped:
-            order.append(workout_id)
-            grouped[workout_id] = (description, [])
-        grouped[workout_id][1].append(entry)
-    for workout_id in order:
-        description, sets = grouped[workout_id]
-        workout = Workout(workout_id[0], workout_id[1], description, tuple(sets))
-        result.workouts.append(numbered(workout))
-    return result
+        )
+    return rows
 
 
-def _measured(
-    exercise: str, reps: int | None, seconds: int | None, load: float | None
-) -> tuple[int | None, int | None]:
-    """Strong writes 0 for an empty field: a set has reps, or failing that seconds."""
-    if not exercise:
-        raise _RowError("the exercise name is empty")
-    if reps == 0 and seconds:
-        reps = None
-    if seconds == 0 and reps is not None:
-        seconds = None
-    if load is not None and load > MAX_LOAD_KG:
-        raise _RowError(f"weight {_num(load)} kg is more than {MAX_LOAD_KG:g} kg")
-    return reps, seconds
+def _profile_json(
+    athlete: Athlete,
+    states: dict[str, ExerciseState],
+    runs: Sequence[Any],
+    changes: Sequence[Any],
+    now: dt.datetime,
+) -> bytes:
+    def when(value: dt.date | dt.datetime | None) -> str | None:
+        return None if value is None else value.isoformat()
+
+    data = {
+        "exported_at": now.isoformat(),
+        "athlete": {
+            "name": athlete.name,
+            "platform": athlete.platform,
+            "language_code": athlete.language_code,
+            "status": athlete.status,
+            "timezone": athlete.timezone,
+            "delivery_time": "{:02d}:{:02d}".format(*divmod(athlete.delivery_minute, 60)),
+            "units": athlete.units,
+            "plan_start": when(athlete.plan_start),
+            "paused_until": when(athlete.paused_until),
+            "onboarded_at": when(athlete.onboarded_at),
+            "created_at": when(athlete.created_at),
+        },
+        "profile": athlete.profile,
+        "answers": athlete.answers,
+        "preferences": athlete.preferences,
+        "exercise_states": [
+            {"exercise": state.exercise, "name": display_name(state.exercise), **values_of(state)}
+            for state in sorted(states.values(), key=lambda r: r.exercise)
+        ],
+        "runs": [
+            {"date": when(r.performed_on), "kind": r.kind, "distance_km": r.distance_km}
+            for r in runs
+        ],
+        "plan_changes": [
+            {"day": when(c.day), "action": c.action, "to_day": when(c.to_day)} for c in changes
+        ],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str).encode("utf-8")
 
 
-def _hevy_row(
-    cols: _Columns, row: Sequence[str], line: int
-) -> tuple[str, dt.datetime, str, ImportedSet] | None:
-    title = cols.get(row, "title") or "Workout"
-    started = _time(cols.get(row, "start_time"), "start time")
-    set_type = (cols.get(row, "set_type") or "normal").lower()
-    if set_type not in ("normal", "warmup", "failure", "dropset"):
-        raise _RowError(f"set type '{set_type[:20]}' is not normal, warmup, failure or dropset")
-    if set_type == "warmup":
-        return None
-    if cols.has("weight_lbs") and not cols.has("weight_kg"):
-        lbs = _float(cols.get(row, "weight_lbs"), "weight")
-        load = None if lbs is None else lbs * LB_TO_KG
-    else:
-        load = _float(cols.get(row, "weight_kg"), "weight")
-    reps = _int(cols.get(row, "reps"), "reps", MAX_REPS)
-    seconds = _int(cols.get(row, "duration_seconds"), "duration", MAX_SECONDS)
-    rpe = _rpe(cols.get(row, "rpe"))
-    index = _int(cols.get(row, "set_index"), "set index", 10_000)
-    exercise = cols.get(row, "exercise_title")
-    reps, seconds = _measured(exercise, reps, seconds, load)
-    distance = _float(cols.get(row, "distance_km", "distance_miles"), "distance")
-    if reps is None and (seconds is None or distance):
-        return None  # cardio: not strength work
-    notes = cols.get(row, "exercise_notes")
-    per_side = notes == PER_SIDE_NOTE or notes.startswith(PER_SIDE_NOTE + "; ")
-    if per_side:
-        notes = notes[len(PER_SIDE_NOTE) + 2 :]
-    entry = ImportedSet(
-        line=line,
-        exercise_name=exercise,
-        set_index=(index or 0) + 1,
-        set_type="failure" if set_type == "failure" else "normal",
-        load_kg=load,
-        reps=reps,
-        seconds=seconds,
-        rpe=rpe,
-        notes=notes,
-        per_side=per_side,
-    )
-    return title, started, cols.get(row, "description"), entry
+def _prepare(
+    content: bytes,
+) -> tuple[workout_csv.ParsedExport, list[NewWorkout], dict[str, str]]:
+    """Parse a file and map its exercise names (file name → stored exercise id)."""
+    parsed = workout_csv.parse_export(content)
+    ids: dict[str, str] = {}
+    if parsed.errors:
+        return parsed, [], ids
+    return parsed, [_new_workout(w, ids) for w in parsed.workouts], ids
 
 
-def _strong_row(
-    cols: _Columns, row: Sequence[str], line: int, *, comma_decimal: bool
-) -> tuple[str, dt.datetime, str, ImportedSet] | None:
-    started = _time(cols.get(row, "date"), "date")
-    title = cols.get(row, "workout name") or "Workout"
-    order = cols.get(row, "set order").strip()
-    set_type: SetType = "normal"
-    if order.upper() == "W":
-        return None
-    if order.lower() in ("rest timer", "note"):
-        return None
-    if order.upper() in ("F", "D"):
-        set_type = "failure" if order.upper() == "F" else "dropset"
-        index = None
-    else:
-        index = _int(order, "set order", 10_000)
-    weight = _float(cols.get(row, "weight", "weight (kg)", "weight (lbs)"), "weight",
-                    comma_decimal=comma_decimal)  # fmt: skip
-    unit = cols.get(row, "weight unit").lower()
-    in_lbs = unit in ("lb", "lbs") or (cols.has("weight (lbs)") and not unit)
-    load = weight * LB_TO_KG if weight is not None and in_lbs else weight
-    if load == 0:
-        load = None
-    reps = _int(cols.get(row, "reps"), "reps", MAX_REPS, comma_decimal=comma_decimal)
-    seconds = _int(cols.get(row, "seconds"), "seconds", MAX_SECONDS, comma_decimal=comma_decimal)
-    rpe = _rpe(cols.get(row, "rpe"), comma_decimal=comma_decimal)
-    exercise = cols.get(row, "exercise name")
-    reps, seconds = _measured(exercise, reps, seconds, load)
-    distance = _float(cols.get(row, "distance"), "distance", comma_decimal=comma_decimal)
-    if reps is None and (seconds is None or distance):
-        return None  # cardio: not strength work
-    entry = ImportedSet(
-        line=line,
-        exercise_name=exercise,
-        set_index=index or 0,
-        set_type=set_type if set_type == "failure" else "normal",
-        load_kg=load,
-        reps=reps,
-        seconds=seconds,
-        rpe=rpe,
-        notes=cols.get(row, "notes"),
-    )
-    return title, started, cols.get(row, "workout notes"), entry
-
-
-def _rpe(raw: str, *, comma_decimal: bool = False) -> float | None:
-    value = _float(raw, "RPE", comma_decimal=comma_decimal)
-    if value is None or value == 0:
-        return None
-    if value > 10:
-        raise _RowError(f"RPE {_num(value)} is above 10")
-    return value
-
-
-def numbered(workout: Workout) -> Workout:
-    """Fill in set numbers a file left out (Strong's drop and failure sets): 1, 2, 3 …"""
-    counts: dict[str, int] = {}
+def _new_workout(workout: workout_csv.Workout, ids: dict[str, str]) -> NewWorkout:
     sets = []
     for s in workout.sets:
-        key = _norm(s.exercise_name)
-        n = s.set_index if s.set_index > 0 else counts.get(key, 0) + 1
-        counts[key] = max(counts.get(key, 0), n)
-        sets.append(s if n == s.set_index else s._replace(set_index=n))
-    return Workout(workout.title, workout.started_at, workout.description, tuple(sets))
-
-
-def error_summary(errors: Sequence[str], limit: int = 10) -> str:
-    """The first `limit` row errors, one a line, and how many more there are."""
-    shown = list(errors[:limit])
-    if len(errors) > limit:
-        shown.append(f"…and {len(errors) - limit} more")
-    return "\n".join(shown)
-
-
-# --- writing ----------------------------------------------------------------------------
-
-
-def hevy_csv(rows: Iterable[ExportRow]) -> bytes:
-    """Hevy's export layout, one row per set, formula-looking cells escaped."""
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(HEVY_COLUMNS)
-    for r in rows:
-        notes = r.exercise_notes
-        cells = (
-            r.title,
-            r.start_time.strftime(HEVY_TIME),
-            r.end_time.strftime(HEVY_TIME),
-            r.description,
-            r.exercise_title,
-            "",
-            notes,
-            str(r.set_index),
-            r.set_type,
-            _num(r.weight_kg),
-            "" if r.reps is None else str(r.reps),
-            "",
-            "" if r.duration_seconds is None else str(r.duration_seconds),
-            _num(r.rpe),
+        if s.exercise_name not in ids:
+            ids[s.exercise_name] = exercise_id(s.exercise_name)
+        sets.append(
+            NewSet(
+                exercise=ids[s.exercise_name],
+                set_index=s.set_index,
+                reps=s.reps,
+                seconds=s.seconds,
+                load_kg=None if s.load_kg is None else round(s.load_kg, 4),
+                rpe=s.rpe,
+                per_side=s.per_side,
+                failed=s.failed,
+                notes=s.notes,
+            )
         )
-        writer.writerow([escape_cell(c) for c in cells])
-    return out.getvalue().encode("utf-8")
+    return NewWorkout(workout.key, workout.started_at.date(), workout.title, sets)
 
 
-def set_notes(notes: str, per_side: bool) -> str:
-    """The exercise_notes cell for a set: its note, marked when the set was per side."""
-    if not per_side:
-        return notes
-    return f"{PER_SIDE_NOTE}; {notes}" if notes else PER_SIDE_NOTE
+def seed_states(
+    current: dict[str, ExerciseState],
+    changed_at: dict[str, dt.datetime],
+    workouts: Sequence[NewWorkout],
+) -> dict[str, ExerciseState]:
+    """Each imported exercise's latest session sets its progression state, unless the stored
+    state is newer; the best e1RM is the best ever. Returns the states to write."""
+    by_exercise: dict[str, dict[dt.date, list[NewSet]]] = defaultdict(lambda: defaultdict(list))
+    for w in workouts:
+        for s in w.sets:
+            by_exercise[s.exercise][w.performed_on].append(s)
+    written: dict[str, ExerciseState] = {}
+    for exercise, days in by_exercise.items():
+        latest = max(days)
+        estimates = [
+            e
+            for day_sets in days.values()
+            for s in day_sets
+            if (e := set_e1rm(s.load_kg, s.reps, s.rpe)) is not None
+        ]
+        best = max(estimates) if estimates else None
+        as_of = dt.datetime.combine(latest, dt.time(12, 0), tzinfo=dt.UTC)
+        state = current.get(exercise) or ExerciseState(exercise)
+        stamp = changed_at.get(exercise)
+        if stamp is not None and stamp >= as_of:
+            if best is not None and (state.best_e1rm_kg is None or best > state.best_e1rm_kg):
+                written[exercise] = dataclasses.replace(state, best_e1rm_kg=best)
+            continue
+        load, reps, session_e1rm = _top_set(exercise, days[latest])
+        # A free log's range: the reps done, two more to build to (plans.progression).
+        low, high = (reps, reps + 2) if reps is not None else (None, None)
+        state = dataclasses.replace(
+            state, working_load_kg=load, target_reps=reps, reps_low=low, reps_high=high,
+            failures=0, sessions=state.sessions + len(days),
+        )  # fmt: skip
+        if session_e1rm is not None:
+            state = dataclasses.replace(state, e1rm_kg=session_e1rm, e1rm_on=latest)
+        if best is not None:
+            state = dataclasses.replace(state, best_e1rm_kg=max(best, state.best_e1rm_kg or 0.0))
+        written[exercise] = state
+    return written
+
+
+def _top_set(
+    exercise: str, sets: Sequence[NewSet]
+) -> tuple[float | None, int | None, float | None]:
+    """(working load, target reps, e1RM) from one session: the best set by e1RM, else by load
+    and reps; holds target seconds and plyometrics the session's foot contacts."""
+    ex = exercises.LIBRARY.get(exercise)
+    kind = ex.load_type if ex is not None else None
+    if kind == "plyo":
+        return None, sum((s.reps or 0) * (2 if s.per_side else 1) for s in sets) or None, None
+    if kind == "hold" or all(s.reps is None for s in sets):
+        loads = [s.load_kg for s in sets if s.load_kg]
+        return (max(loads) if loads else None), max((s.seconds or 0) for s in sets) or None, None
+    work = [s for s in sets if s.reps is not None]
+    rated = [(e, s) for s in work if (e := set_e1rm(s.load_kg, s.reps, s.rpe)) is not None]
+    if rated:
+        estimate, top = max(rated, key=lambda pair: pair[0])
+        return top.load_kg, top.reps, (estimate if kind in (None, "external") else None)
+    top = max(work, key=lambda s: (s.load_kg or 0.0, s.reps or 0))
+    return top.load_kg, top.reps, None
+
+
+def _import_report(
+    parsed: workout_csv.ParsedExport,
+    fresh: dict[str, NewWorkout],
+    stored: int,
+    ids: dict[str, str],
+    seeded: dict[str, ExerciseState],
+    units: str,
+) -> Text:
+    app = "Strong" if parsed.source == "strong" else "Hevy"
+    days = sorted(w.performed_on for w in fresh.values())
+    skipped_workouts = len(parsed.workouts) - len(fresh)
+    said = [
+        f"✅ Imported {len(fresh)} workout{'s' if len(fresh) != 1 else ''} ({stored} sets) "
+        f"from {app}, {days[0]:%d %b %Y} to {days[-1]:%d %b %Y}."
+    ]
+    if skipped_workouts:
+        said.append(f"{skipped_workouts} were already in your history and were left alone.")
+    if parsed.skipped:
+        said.append(f"Skipped {parsed.skipped} warm-up or cardio rows.")
+    custom = sorted({name for name, ex in ids.items() if ex.startswith("custom:")})
+    if custom:
+        shown = ", ".join(custom[:10]) + (" …" if len(custom) > 10 else "")
+        said.append(f"Kept under their own names (not in my library): {shown}.")
+    loaded = [
+        f"{display_name(ex)} {format_weight(state.working_load_kg, units)}×{state.target_reps}"
+        for ex, state in seeded.items()
+        if state.working_load_kg and state.target_reps and ex in exercises.LIBRARY
+    ]
+    if loaded:
+        said.append("Working weights from your latest sessions: " + "; ".join(loaded[:8]) + ".")
+    said.append("/history shows your sessions, /progress squat charts one lift.")
+    return lines(*said)

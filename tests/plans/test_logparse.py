@@ -45,12 +45,19 @@ def each(*reps: int, load: float | None = None, side: bool = False) -> tuple[Set
 
 def failed_last(entries: tuple[SetEntry, ...]) -> tuple[SetEntry, ...]:
     last = entries[-1]
-    return (*entries[:-1], SetEntry(last.reps, last.seconds, last.load_kg, last.rpe,
-                                    last.per_side, True))
+    return (
+        *entries[:-1],
+        SetEntry(last.reps, last.seconds, last.load_kg, last.rpe, last.per_side, True),
+    )
 
 
-def one(ex: str, s: tuple[SetEntry, ...], off: int = 0, notes: str = "",
-        alts: tuple[tuple[SetEntry, ...], ...] = ()) -> list[LogEntry]:
+def one(
+    ex: str,
+    s: tuple[SetEntry, ...],
+    off: int = 0,
+    notes: str = "",
+    alts: tuple[tuple[SetEntry, ...], ...] = (),
+) -> list[LogEntry]:
     return [LogEntry(ex, s, off, notes, tuple(LogEntry(ex, a, off, notes) for a in alts))]
 
 
@@ -83,14 +90,16 @@ CASES: list[tuple[str, str, list[LogEntry]]] = [
     ("squat 60 5 5 5", "kg", one("back_squat", SQ)),
     ("squat 5 reps 5 reps 5 reps 60kg", "kg", one("back_squat", SQ)),
     # load × reps per set, load × reps × sets
-    ("deadlift 100x5, 105x5, 110x3", "kg",
-     one("deadlift", (*each(5, load=100.0), *each(5, load=105.0), *each(3, load=110.0)))),
+    (
+        "deadlift 100x5, 105x5, 110x3",
+        "kg",
+        one("deadlift", (*each(5, load=100.0), *each(5, load=105.0), *each(3, load=110.0))),
+    ),
     ("squat 100x5x3", "kg", one("back_squat", sets(3, 5, 100.0))),
     ("squat 3x5x100", "kg", one("back_squat", sets(3, 5, 100.0))),
     ("deadlift 100kg x 5", "kg", one("deadlift", sets(1, 5, 100.0))),
     ("bench 60kg x5 x3", "kg", one("bench_press", sets(3, 5, 60.0))),
-    ("squat 60kgx5, 70kgx3", "kg",
-     one("back_squat", (*each(5, load=60.0), *each(3, load=70.0)))),
+    ("squat 60kgx5, 70kgx3", "kg", one("back_squat", (*each(5, load=60.0), *each(3, load=70.0)))),
     ("squat 60x5", "kg", one("back_squat", sets(1, 5, 60.0))),
     ("squat 225x5", "lb", one("back_squat", sets(1, 5, 102.06))),
     # bodyweight and added load
@@ -112,8 +121,11 @@ CASES: list[tuple[str, str, list[LogEntry]]] = [
     ("split squat 3x8 2x12kg", "kg", one("split_squat", sets(3, 8, 24.0))),
     ("split squat 3x8 2 x 12 kg each", "kg", one("split_squat", sets(3, 8, 24.0, side=True))),
     ("bss 3x8 a side 2x10kg", "kg", one("bulgarian_split_squat", sets(3, 8, 20.0, side=True))),
-    ("rfess 3x10 per side 2x25lb", "kg",
-     one("bulgarian_split_squat", sets(3, 10, 22.68, side=True))),
+    (
+        "rfess 3x10 per side 2x25lb",
+        "kg",
+        one("bulgarian_split_squat", sets(3, 10, 22.68, side=True)),
+    ),
     ("sldl 3x8 per leg 12kg", "kg", one("single_leg_rdl", sets(3, 8, 12.0, side=True))),
     ("db row 3x10 each arm 20kg", "kg", one("dumbbell_row", sets(3, 10, 20.0, side=True))),
     # holds
@@ -121,24 +133,32 @@ CASES: list[tuple[str, str, list[LogEntry]]] = [
     ("side plank 2x30s each", "kg", one("side_plank", sets(2, seconds=30, side=True))),
     ("wall sit 1:30", "kg", one("wall_sit", sets(1, seconds=90))),
     ("wall sit 2 min", "kg", one("wall_sit", sets(1, seconds=120))),
-    ("plank 45s 45s 30s", "kg",
-     one("plank", (*sets(2, seconds=45), *sets(1, seconds=30)))),
+    ("plank 45s 45s 30s", "kg", one("plank", (*sets(2, seconds=45), *sets(1, seconds=30)))),
     ("plank 3x60", "kg", one("plank", sets(3, seconds=60))),
     ("plank 60", "kg", one("plank", sets(1, seconds=60))),
     ("plank 3 x 1:00", "kg", one("plank", sets(3, seconds=60))),
     ("plank 20kg 3x45s", "kg", one("plank", sets(3, None, 20.0, seconds=45))),
-    ("copenhagen plank 2x20 sec each", "kg",
-     one("copenhagen_plank", sets(2, seconds=20, side=True))),
+    (
+        "copenhagen plank 2x20 sec each",
+        "kg",
+        one("copenhagen_plank", sets(2, seconds=20, side=True)),
+    ),
     # effort
     ("squat 3x5 60 rpe 8", "kg", one("back_squat", sets(3, 5, 60.0, rpe=8.0))),
     ("squat 3x5 60 rir 2", "kg", one("back_squat", sets(3, 5, 60.0, rpe=8.0))),
     ("squat 3x5 60kg @8", "kg", one("back_squat", sets(3, 5, 60.0, rpe=8.0))),
     ("squat 3x5 @ 60 rpe 8.5", "kg", one("back_squat", sets(3, 5, 60.0, rpe=8.5))),
     ("squat 3x5 60 @rpe8", "kg", one("back_squat", sets(3, 5, 60.0, rpe=8.0))),
-    ("squat 3x5 60 rpe 7,8,9", "kg",
-     one("back_squat", tuple(SetEntry(5, None, 60.0, r, False, False) for r in (7.0, 8.0, 9.0)))),
-    ("squat 3x5 60 rir 3/2/1", "kg",
-     one("back_squat", tuple(SetEntry(5, None, 60.0, r, False, False) for r in (7.0, 8.0, 9.0)))),
+    (
+        "squat 3x5 60 rpe 7,8,9",
+        "kg",
+        one("back_squat", tuple(SetEntry(5, None, 60.0, r, False, False) for r in (7.0, 8.0, 9.0))),
+    ),
+    (
+        "squat 3x5 60 rir 3/2/1",
+        "kg",
+        one("back_squat", tuple(SetEntry(5, None, 60.0, r, False, False) for r in (7.0, 8.0, 9.0))),
+    ),
     # failed sets
     ("squat 5,5,3f 60kg", "kg", one("back_squat", failed_last(each(5, 5, 3, load=60.0)))),
     ("squat 3x5 60 fail", "kg", one("back_squat", failed_last(SQ))),
@@ -146,8 +166,11 @@ CASES: list[tuple[str, str, list[LogEntry]]] = [
     ("squat 5 5 4 f @60", "kg", one("back_squat", failed_last(each(5, 5, 4, load=60.0)))),
     ("pullups 5, 5, 4f", "kg", one("pull_up", failed_last(each(5, 5, 4)))),
     ("squat 8,8,0 60", "kg", one("back_squat", failed_last(each(8, 8, 0, load=60.0)))),
-    ("squat 5f,5,5 60", "kg",
-     one("back_squat", (SetEntry(5, None, 60.0, None, False, True), *each(5, 5, load=60.0)))),
+    (
+        "squat 5f,5,5 60",
+        "kg",
+        one("back_squat", (SetEntry(5, None, 60.0, None, False, True), *each(5, 5, load=60.0))),
+    ),
     # units and decimal commas
     ("squat 3x5 62,5kg", "kg", one("back_squat", sets(3, 5, 62.5))),
     ("squat 3x5 62.5", "kg", one("back_squat", sets(3, 5, 62.5))),
@@ -165,24 +188,45 @@ CASES: list[tuple[str, str, list[LogEntry]]] = [
     # notes
     ("squat 3x5 60 # felt heavy", "kg", one("back_squat", SQ, notes="felt heavy")),
     ("squat 3x5 60 (knee ok)", "kg", one("back_squat", SQ, notes="knee ok")),
-    ("rdl 3x8 60 (grip) (back ok)", "kg",
-     one("romanian_deadlift", sets(3, 8, 60.0), notes="grip; back ok")),
+    (
+        "rdl 3x8 60 (grip) (back ok)",
+        "kg",
+        one("romanian_deadlift", sets(3, 8, 60.0), notes="grip; back ok"),
+    ),
     ("squat 3x5 60 felt easy", "kg", one("back_squat", SQ, notes="felt easy")),
     ("squat 3x5 60 after an easy run", "kg", one("back_squat", SQ, notes="after an easy run")),
     # several lines
-    ("squat 3x5 60\nbench 3x8 40", "kg",
-     [LogEntry("back_squat", SQ), LogEntry("bench_press", sets(3, 8, 40.0))]),
-    ("yesterday:\nsquat 3x5 60\nbench 3x8 40kg", "kg",
-     [LogEntry("back_squat", SQ, -1), LogEntry("bench_press", sets(3, 8, 40.0), -1)]),
-    ("squat 3x5 60; rdl 3x8 50", "kg",
-     [LogEntry("back_squat", SQ), LogEntry("romanian_deadlift", sets(3, 8, 50.0))]),
+    (
+        "squat 3x5 60\nbench 3x8 40",
+        "kg",
+        [LogEntry("back_squat", SQ), LogEntry("bench_press", sets(3, 8, 40.0))],
+    ),
+    (
+        "yesterday:\nsquat 3x5 60\nbench 3x8 40kg",
+        "kg",
+        [LogEntry("back_squat", SQ, -1), LogEntry("bench_press", sets(3, 8, 40.0), -1)],
+    ),
+    (
+        "squat 3x5 60; rdl 3x8 50",
+        "kg",
+        [LogEntry("back_squat", SQ), LogEntry("romanian_deadlift", sets(3, 8, 50.0))],
+    ),
     ("squat 3x5 60\n# good day", "kg", one("back_squat", SQ, notes="good day")),
-    ("1. squat 3x5 60\n2. plank 3x45s", "kg",
-     [LogEntry("back_squat", SQ), LogEntry("plank", sets(3, seconds=45))]),
-    ("- squat 3x5 60\n\n- pull ups 5,5,4 # chin over", "kg",
-     [LogEntry("back_squat", SQ), LogEntry("pull_up", each(5, 5, 4), notes="chin over")]),
-    ("squat 3x5 60\nyesterday: bench 3x8 40", "kg",
-     [LogEntry("back_squat", SQ), LogEntry("bench_press", sets(3, 8, 40.0), -1)]),
+    (
+        "1. squat 3x5 60\n2. plank 3x45s",
+        "kg",
+        [LogEntry("back_squat", SQ), LogEntry("plank", sets(3, seconds=45))],
+    ),
+    (
+        "- squat 3x5 60\n\n- pull ups 5,5,4 # chin over",
+        "kg",
+        [LogEntry("back_squat", SQ), LogEntry("pull_up", each(5, 5, 4), notes="chin over")],
+    ),
+    (
+        "squat 3x5 60\nyesterday: bench 3x8 40",
+        "kg",
+        [LogEntry("back_squat", SQ), LogEntry("bench_press", sets(3, 8, 40.0), -1)],
+    ),
     # aliases, plurals, typos, custom names
     ("sq 3x5 60", "kg", one("back_squat", SQ)),
     ("dl 1x5 100", "kg", one("deadlift", sets(1, 5, 100.0))),
@@ -190,8 +234,11 @@ CASES: list[tuple[str, str, list[LogEntry]]] = [
     ("kb swing 3x15 24kg", "kg", one("kettlebell_swing", sets(3, 15, 24.0))),
     ("kb swings 3x15 24kg", "kg", one("kettlebell_swing", sets(3, 15, 24.0))),
     ("romanian deadlifts 3x8 60", "kg", one("romanian_deadlift", sets(3, 8, 60.0))),
-    ("bulgarian split squats 3x8 each 10kg", "kg",
-     one("bulgarian_split_squat", sets(3, 8, 10.0, side=True))),
+    (
+        "bulgarian split squats 3x8 each 10kg",
+        "kg",
+        one("bulgarian_split_squat", sets(3, 8, 10.0, side=True)),
+    ),
     ("barbell hip thrust 3x10 80", "kg", one("hip_thrust", sets(3, 10, 80.0))),
     ("sqaut 3x5 60", "kg", one("back_squat", SQ)),
     ("dedlift 3x5 100", "kg", one("deadlift", sets(3, 5, 100.0))),
@@ -204,8 +251,7 @@ CASES: list[tuple[str, str, list[LogEntry]]] = [
     ("pogo hops 3x20", "kg", one("pogo_hops", sets(3, 20))),
     # ambiguous lines keep their alternatives
     ("squat 5x5", "kg", one("back_squat", sets(5, 5))),
-    ("goblet squat 8x10", "kg",
-     one("goblet_squat", sets(1, 10, 8.0), alts=(sets(8, 10),))),
+    ("goblet squat 8x10", "kg", one("goblet_squat", sets(1, 10, 8.0), alts=(sets(8, 10),))),
     ("curl 10 8 8", "kg", one("custom:curl", each(8, 8, load=10.0), alts=(each(10, 8, 8),))),
 ]
 
@@ -302,8 +348,10 @@ PRESCRIBED = {
         ("goblet squat 8x10", one("goblet_squat", sets(1, 10, 8.0))),
         ("goblet squat 3x10 12kg", one("goblet_squat", sets(3, 10, 12.0))),
         ("split squat 3x8", one("split_squat", sets(3, 8, side=True))),
-        ("plank 3x30s", one("plank", tuple(SetEntry(None, 30, None, None, False, True)
-                                           for _ in range(3)))),
+        (
+            "plank 3x30s",
+            one("plank", tuple(SetEntry(None, 30, None, None, False, True) for _ in range(3))),
+        ),
     ],
 )
 def test_prescription_picks_the_reading_and_marks_failures(
@@ -338,15 +386,26 @@ def test_suggestions_for_custom_names_only() -> None:
         ("yesterday: done", DoneCommand((), -1)),
         ("done yesterday", DoneCommand((), -1)),
         ("done except squat 3x4", DoneCommand((LogEntry("back_squat", sets(3, 4)),), 0)),
-        ("yesterday done except squat 3x4",
-         DoneCommand((LogEntry("back_squat", sets(3, 4), -1),), -1)),
-        ("done, but rdl 8,8,7 @40",
-         DoneCommand((LogEntry("romanian_deadlift", each(8, 8, 7, load=40.0)),), 0)),
-        ("done except squat 3x4, bench 3x6 40",
-         DoneCommand((LogEntry("back_squat", sets(3, 4)),
-                      LogEntry("bench_press", sets(3, 6, 40.0))), 0)),
-        ("done except\nsquat 3x4\nplank 2x30s", DoneCommand(
-            (LogEntry("back_squat", sets(3, 4)), LogEntry("plank", sets(2, seconds=30))), 0)),
+        (
+            "yesterday done except squat 3x4",
+            DoneCommand((LogEntry("back_squat", sets(3, 4), -1),), -1),
+        ),
+        (
+            "done, but rdl 8,8,7 @40",
+            DoneCommand((LogEntry("romanian_deadlift", each(8, 8, 7, load=40.0)),), 0),
+        ),
+        (
+            "done except squat 3x4, bench 3x6 40",
+            DoneCommand(
+                (LogEntry("back_squat", sets(3, 4)), LogEntry("bench_press", sets(3, 6, 40.0))), 0
+            ),
+        ),
+        (
+            "done except\nsquat 3x4\nplank 2x30s",
+            DoneCommand(
+                (LogEntry("back_squat", sets(3, 4)), LogEntry("plank", sets(2, seconds=30))), 0
+            ),
+        ),
         ("squat 3x5 60", None),
         ("not done", None),
         ("done squat", None),
@@ -385,12 +444,14 @@ def test_entries_from_prescriptions_with_exceptions() -> None:
     done = parse_done("yesterday: done except squat 3x4, bench 3x8 40", today=TODAY)
     assert done is not None
     entries = entries_from_prescriptions(
-        [PRESCRIBED["back_squat"], PRESCRIBED["plank"]], done.exceptions,
+        [PRESCRIBED["back_squat"], PRESCRIBED["plank"]],
+        done.exceptions,
         day_offset=done.day_offset,
     )
     assert entries == [
-        LogEntry("back_squat", tuple(SetEntry(4, None, 60.0, None, False, True)
-                                     for _ in range(3)), -1),
+        LogEntry(
+            "back_squat", tuple(SetEntry(4, None, 60.0, None, False, True) for _ in range(3)), -1
+        ),
         LogEntry("plank", sets(3, seconds=45, rpe=7.0), -1),
         LogEntry("bench_press", sets(3, 8, 40.0), -1),
     ]
@@ -432,9 +493,34 @@ def test_future_run_is_refused() -> None:
 # --- property: any text is a log or a LogParseError --------------------------------------
 
 _PIECES = st.sampled_from(
-    [*"0123456789xX@+-,./:;#() \n×*", "kg", "lb", "s", "rpe", "rir", "each", "/leg", "f",
-     "squat", "bench", "plank", "yesterday", "2026-11-19", "done", "except", "sets of", "bw",
-     "min", "1:30", "12,5kg", "2x12kg", " a side", "pull ups", "tomorrow", "9999999"]
+    [
+        *"0123456789xX@+-,./:;#() \n×*",
+        "kg",
+        "lb",
+        "s",
+        "rpe",
+        "rir",
+        "each",
+        "/leg",
+        "f",
+        "squat",
+        "bench",
+        "plank",
+        "yesterday",
+        "2026-11-19",
+        "done",
+        "except",
+        "sets of",
+        "bw",
+        "min",
+        "1:30",
+        "12,5kg",
+        "2x12kg",
+        " a side",
+        "pull ups",
+        "tomorrow",
+        "9999999",
+    ]
 )
 
 

@@ -179,9 +179,7 @@ def test_a_race_far_away_is_base_until_the_countdown() -> None:
 def test_race_distance_shapes_the_conversion_phase(distance: Distance, block: str) -> None:
     profile = _profile(20, distance=distance)
     assert profile.race is not None
-    conversion = [
-        phase_for(profile, START + dt.timedelta(weeks=w), START) for w in range(20)
-    ]
+    conversion = [phase_for(profile, START + dt.timedelta(weeks=w), START) for w in range(20)]
     found = [p for p in conversion if p.name == "power"]
     assert found and all(p.block == block for p in found)
     if block == "endurance":

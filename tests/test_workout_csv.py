@@ -1,4 +1,4 @@
-"""Issue 7, pure: reading Strong and Hevy CSV exports, writing Hevy's layout safely."""
+"""Reading Strong and Hevy CSV exports, and writing Hevy's layout safely."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ import io
 
 import pytest
 
-from bot.coach import transfer
-from bot.coach.history import exercise_id, library_id
-from bot.coach.transfer import ExportRow, TransferError, hevy_csv, parse_export
+from bot.coach import workout_csv
+from bot.coach.history import exercise_id
+from bot.coach.workout_csv import ExportRow, TransferError, hevy_csv, parse_export
+from plans.exercises import identify
 
 LB = 0.45359237
 
@@ -117,21 +118,21 @@ def test_malformed_rows_are_reported_by_line() -> None:
         "line 12: RPE 12 is above 10",  # the quoted note above spans lines 10 and 11
         "line 13: the exercise name is empty",
     ]
-    summary = transfer.error_summary([f"line {n}: x" for n in range(2, 20)], limit=10)
+    summary = workout_csv.error_summary([f"line {n}: x" for n in range(2, 20)], limit=10)
     assert summary.count("\n") == 10 and summary.endswith("…and 8 more")
 
 
 def test_oversized_and_unknown_files_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert transfer.check_size(transfer.MAX_BYTES) is None
-    reason = transfer.check_size(transfer.MAX_BYTES + 1)
+    assert workout_csv.check_size(workout_csv.MAX_BYTES) is None
+    reason = workout_csv.check_size(workout_csv.MAX_BYTES + 1)
     assert reason is not None and "5 MB" in reason
     with pytest.raises(TransferError, match="5 MB"):
-        parse_export(b"Date,Exercise Name,Reps\n" + b"x" * transfer.MAX_BYTES)
+        parse_export(b"Date,Exercise Name,Reps\n" + b"x" * workout_csv.MAX_BYTES)
     with pytest.raises(TransferError, match="Strong or Hevy"):
         parse_export(b"name,age\nbob,3\n")
     with pytest.raises(TransferError, match="Strong or Hevy"):
         parse_export(b"")
-    monkeypatch.setattr(transfer, "MAX_ROWS", 3)
+    monkeypatch.setattr(workout_csv, "MAX_ROWS", 3)
     with pytest.raises(TransferError, match="more than 3 rows"):
         parse_export(STRONG.encode())
 
@@ -161,7 +162,7 @@ def test_hevy_writer_layout_and_formula_escaping() -> None:
         _row(
             title="=HYPERLINK(\"http://x\")",
             exercise_title="+cmd",
-            exercise_notes=transfer.set_notes("-1 then @me", per_side=True),
+            exercise_notes=workout_csv.set_notes("-1 then @me", per_side=True),
             set_index=1,
             set_type="failure",
         ),
@@ -170,7 +171,7 @@ def test_hevy_writer_layout_and_formula_escaping() -> None:
     ]  # fmt: skip
     content = hevy_csv(rows)
     table = list(csv.reader(io.StringIO(content.decode())))
-    assert tuple(table[0]) == transfer.HEVY_COLUMNS
+    assert tuple(table[0]) == workout_csv.HEVY_COLUMNS
     assert table[1] == [
         "RunStrong session", "20 Nov 2026, 07:05", "20 Nov 2026, 07:05", "", "Back squat", "",
         "", "0", "normal", "61.25", "5", "", "", "8.5",
@@ -216,7 +217,8 @@ def test_workout_key_is_stable_and_content_based() -> None:
     ],
 )
 def test_names_map_to_the_library(name: str, expected: str | None) -> None:
-    assert library_id(name) == expected
+    found = identify(name)
+    assert (found.id if found else None) == expected
 
 
 def test_unknown_names_become_custom_exercises() -> None:

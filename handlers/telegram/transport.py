@@ -91,6 +91,29 @@ class AiohttpRequest(BaseRequest):
         except aiohttp.ClientError as error:
             raise NetworkError(f"aiohttp.{type(error).__name__}: {error}") from error
 
+    async def fetch(self, url: str, limit: int) -> bytes | None:
+        """Download `url` in chunks; None as soon as it passes `limit` bytes (a file's size is
+        optional in Telegram's metadata, so the cap is applied while reading)."""
+        if self._session is None or self._session.closed:
+            raise RuntimeError("AiohttpRequest is not initialized")
+        timeout = aiohttp.ClientTimeout(
+            total=self.media_write_timeout, sock_connect=CONNECT_TIMEOUT
+        )
+        received = bytearray()
+        try:
+            async with self._session.get(url, timeout=timeout) as response:
+                if response.status != 200:
+                    raise NetworkError(f"file download answered {response.status}")
+                async for chunk in response.content.iter_chunked(64 * 1024):
+                    received += chunk
+                    if len(received) > limit:
+                        return None
+        except TimeoutError as error:
+            raise TimedOut from error
+        except aiohttp.ClientError as error:
+            raise NetworkError(f"aiohttp.{type(error).__name__}: {error}") from error
+        return bytes(received)
+
     def _timeout(
         self,
         read: float | None,

@@ -1,0 +1,1 @@
+"""The local terminal chat: the coach with no token and no network."""
