@@ -2,7 +2,9 @@
 
 SQLite: WAL (readers never block the writer), foreign keys on, a busy timeout, and every
 writing session opened with BEGIN IMMEDIATE so two writers queue for the lock instead of
-failing with "database is locked" when one upgrades a read to a write mid-transaction.
+failing with "database is locked" when one upgrades a read to a write mid-transaction. Readers
+wait out the busy timeout in SQLite, on their threads; the inline writer, on the event loop,
+waits for another process's lock between asyncio sleeps (`db.sqlite_inline`).
 PostgreSQL: the same code through asyncpg.
 """
 

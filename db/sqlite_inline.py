@@ -11,8 +11,16 @@ microseconds, so running it inline is both cheaper and faster.
 
 Writers take turns for the connection (`InlineWriter.session`), so the synchronous pool
 never blocks the loop. The one wait left is another process holding the write lock
-(`runstrong db upgrade` run by hand during a write): the busy timeout then blocks the loop
-for up to its length.
+(`runstrong db upgrade` run by hand during a write, a second bot on the same file). SQLite's
+busy handler would sleep on the loop's thread and stall every chat, so the writer's busy
+timeout is 0: its `BEGIN IMMEDIATE`, run as the session opens, fails at once with "database
+is locked", and the writer tries again after an `asyncio.sleep` (2 ms, doubling up to
+100 ms) for up to the busy timeout in all, then raises that error. Meanwhile reads and
+handlers that don't write carry on; other writes queue for their turn behind the waiting
+one. Once `BEGIN IMMEDIATE` holds the lock nothing else in the transaction can be busy: in
+WAL mode a commit only appends to the log (it never needs a lock another process can hold,
+and it skips restarting the log rather than wait), and this connection never checkpoints
+(`wal_autocheckpoint=0`).
 
 `InlineSession` is an `AsyncSession` whose Session runs on that synchronous engine: the
 repositories keep one async API for both databases, and the calls the hot paths make
@@ -24,11 +32,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import QueuePool
@@ -46,6 +55,11 @@ _BUFFERED = immutabledict({"prebuffer_rows": True})
 # writer leaves it to a reader's thread instead, every this many commits (a set log writes a
 # handful of pages).
 CHECKPOINT_COMMITS = 200
+# While another process holds the write lock, the writer tries again after this long,
+# doubling up to LOCK_RETRY_MAX_S: a lock held for a moment costs a write a few ms, one held
+# for long costs the loop a try every 100 ms.
+LOCK_RETRY_FIRST_S = 0.002
+LOCK_RETRY_MAX_S = 0.1
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +73,19 @@ def pragmas(dbapi_connection: Any, busy_timeout_ms: int) -> None:
     cursor.close()
 
 
-def writer_engine(path: str, busy_timeout_ms: int) -> Engine:
-    """One synchronous connection; each transaction takes the write lock as it begins."""
+def is_busy(error: BaseException) -> bool:
+    """SQLITE_BUSY ("database is locked"): another connection holds a lock this one needs.
+    As sqlite3 raises it, or wrapped by SQLAlchemy (a connection opened at that moment)."""
+    cause = getattr(error, "orig", error)
+    return (
+        isinstance(cause, sqlite3.OperationalError)
+        and cause.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY
+    )
+
+
+def writer_engine(path: str) -> Engine:
+    """One synchronous connection; each transaction takes the write lock as it begins, or
+    fails at once if another process holds it (busy timeout 0: never a wait on the loop)."""
     engine = create_engine(
         f"sqlite:///{path}",
         poolclass=QueuePool,
@@ -69,12 +94,12 @@ def writer_engine(path: str, busy_timeout_ms: int) -> Engine:
         # Writers take turns before they check out, so waiting here means a bug: fail fast
         # rather than block the event loop.
         pool_timeout=1,
-        connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False},
+        connect_args={"timeout": 0, "check_same_thread": False},
     )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        pragmas(dbapi_connection, busy_timeout_ms)
+        pragmas(dbapi_connection, 0)  # InlineWriter waits for the lock, off the loop
         # Commits never checkpoint here, on the event loop: see CHECKPOINT_COMMITS.
         dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")
 
@@ -115,10 +140,14 @@ def inline_session_class(engine: Engine) -> Any:
 
 
 class InlineWriter:
-    """SQLite's one writing connection: sessions in turn, checkpoints on `readers`' threads."""
+    """SQLite's one writing connection: sessions in turn, checkpoints on `readers`' threads.
 
-    def __init__(self, path: str, busy_timeout_ms: int, readers: AsyncEngine) -> None:
-        self.engine = writer_engine(path, busy_timeout_ms)
+    `lock_timeout_ms`: how long a write waits for another process to release the write lock
+    (without blocking the loop) before it fails with "database is locked"."""
+
+    def __init__(self, path: str, lock_timeout_ms: int, readers: AsyncEngine) -> None:
+        self.engine = writer_engine(path)
+        self.lock_timeout_s = lock_timeout_ms / 1000
         self.checkpoints = 0
         self._readers = readers
         self._sessions = async_sessionmaker(
@@ -137,14 +166,16 @@ class InlineWriter:
         task = asyncio.current_task()
         if task is not None and task is self._writing:
             raise RuntimeError("db.write() inside db.write(): SQLite has one writing connection")
-        # Nothing below waits, so a loop of writes (a start-up repair, say) would otherwise
-        # keep the event loop to itself: each write lets the others run first.
+        # Nothing below waits (unless another process holds the write lock), so a loop of
+        # writes (a start-up repair, say) would otherwise keep the event loop to itself: each
+        # write lets the others run first.
         await asyncio.sleep(0)
         async with self._turn_lock():
             self._writing = task
             session = self._sessions()
             try:
                 with session.sync_session.begin():
+                    await self._lock(session.sync_session)
                     yield session
             finally:
                 session.sync_session.close()
@@ -155,6 +186,27 @@ class InlineWriter:
         ):
             self._commits = 0
             self._checkpointing = asyncio.create_task(self._checkpoint())
+
+    async def _lock(self, session: Session) -> None:
+        """Begin the session's transaction: its connection's `BEGIN IMMEDIATE` takes the
+        write lock. While another process holds it, wait on the loop (not in SQLite's busy
+        handler, which would stall it) and try again, for up to `lock_timeout_s`."""
+        deadline: float | None = None
+        delay = LOCK_RETRY_FIRST_S
+        while True:
+            try:
+                session.connection()
+                return
+            except (sqlite3.OperationalError, exc.OperationalError) as error:
+                if not is_busy(error):
+                    raise
+                now = asyncio.get_running_loop().time()
+                if deadline is None:
+                    deadline = now + self.lock_timeout_s
+                elif now >= deadline:
+                    raise
+            await asyncio.sleep(min(delay, deadline - now))
+            delay = min(2 * delay, LOCK_RETRY_MAX_S)
 
     def _turn_lock(self) -> asyncio.Lock:
         """Writers queue here, in order, for the one connection (an asyncio.Lock belongs to
