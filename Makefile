@@ -21,7 +21,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy bot handlers plans db tests bench
+	$(BIN)/mypy bot handlers plans db fakes tests bench
 
 # PostgreSQL tests run when TEST_DATABASE_URL is set, or when a server answers on localhost:5432.
 unit: $(STAMP)

@@ -13,17 +13,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.coach.service import Coach
 from sqlalchemy import insert, select
 
 from bot.clock import FixedClock
+from bot.core import build_core
 from db.engine import Database
 from db.migrate import upgrade
 from db.models import Athlete, Delivery
+from fakes.athletes import PROFILE
+from fakes.bot_api import FakeBotApi
+from fakes.processes import Spawned, fake_api_env
 from plans.schedule import local_due
-from tests.factories import PROFILE
-from tests.fakebotapi import FakeBotApi
-from tests.harness import Spawned, fake_api_env
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456:BENCH-token-for-the-fake-bot-api-server"
@@ -232,7 +232,7 @@ async def seed(
     db = Database(sqlite_url(path))
     try:
         await upgrade(db.write_engine)
-        kinds = Coach(db, FixedClock(now)).delivery.kinds()
+        kinds = build_core(db, FixedClock(now)).delivery.kinds()
         for start in range(0, count, SEED_CHUNK):
             rows = [
                 athlete_row(first_user + i, now, minute_of(i))

@@ -16,13 +16,13 @@ from sqlalchemy import select
 
 from bench.common import TOKEN, UTC, Result, copy_sqlite, median, runstrong, seed, sqlite_url
 from bot.coach.delivery import compose_daily
-from bot.coach.planning import changes_for_many, profile_of, states_for_many
-from db.deliveries import Deliveries
+from bot.coach.planning import profile_of
 from db.engine import Database
 from db.models import Athlete
+from db.uow import Storage
+from fakes.bot_api import Call, FakeBotApi
 from plans.programs import plan_day
 from plans.render import render_day
-from tests.fakebotapi import Call, FakeBotApi
 
 LIMIT_PER_S = 30
 FULL = os.environ.get("BENCH_FULL") == "1"
@@ -115,10 +115,10 @@ async def _compose_cost(work: Path, template: Path) -> tuple[float, float]:
         spent = 0.0
         for warm_up in (True, False):  # the first pass warms caches (library, SQL compilation)
             started = time.process_time()
-            async with db.read() as session:
-                athletes = await Deliveries(session).athletes_for(ids)
-                states = await states_for_many(session, ids)
-                changes = await changes_for_many(session, ids)
+            async with Storage(db).read() as unit:
+                athletes = await unit.deliveries.athletes_for(ids)
+                states = await unit.states.for_many(ids)
+                changes = await unit.changes.for_many(ids)
                 for athlete in athletes.values():
                     composed.append(
                         compose_daily(athlete, states[athlete.id], changes[athlete.id], day, now)

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from bench.common import TOKEN, UTC, Result, copy_sqlite, median, runstrong, seed, sqlite_url
-from tests.fakebotapi import FakeBotApi
+from fakes.bot_api import FakeBotApi
 
 ATHLETES = 100_000
 # Without their delivery rows the start-up repair schedules every athlete before the bot

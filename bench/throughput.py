@@ -21,12 +21,12 @@ from bench.common import (
     sqlite_url,
 )
 from bot.clock import SystemClock
-from bot.coach.replies import Who
-from bot.coach.service import Coach
+from bot.coach.intents import Said, Who
+from bot.core import build_core
 from db.engine import Database
 from db.migrate import upgrade
-from tests.factories import make_athlete
-from tests.fakebotapi import Call, FakeBotApi
+from fakes.athletes import make_athlete
+from fakes.bot_api import Call, FakeBotApi
 
 ATHLETES = 200
 BURST = 1000
@@ -144,11 +144,11 @@ async def _paced(api: FakeBotApi, texts: list[str]) -> list[float]:
 
 
 async def _use_case_cpu(url: str, texts: list[str], rounds: int) -> float:
-    """CPU per set log of the use-case alone: `Coach.text` straight on the same database, in
+    """CPU per set log of the core alone: the dispatcher straight on the same database, in
     this process, with no PTB and no HTTP; what RunStrong adds per update, apart from the
     framework's share. Median over rounds, in ms."""
     db = Database(url)
-    coach = Coach(db, SystemClock())
+    dispatcher = build_core(db, SystemClock()).dispatcher
     samples = []
     update = 10**9  # beyond any update id the bot process applied
     try:
@@ -157,8 +157,8 @@ async def _use_case_cpu(url: str, texts: list[str], rounds: int) -> float:
             for i in range(USE_CASE_LOGS):
                 update += 1
                 chat = FIRST_CHAT + i % ATHLETES
-                who = Who(chat, chat, update_id=update, message_id=update)
-                replies = await coach.text(who, texts[i % len(texts)])
+                who = Who("telegram", chat, chat, event=f"bench{update}", message_id=update)
+                replies = await dispatcher.handle(Said(who, texts[i % len(texts)]))
                 if len(replies) != 1:
                     raise RuntimeError(f"expected one reply to a set log, got {replies}")
             samples.append((time.process_time() - started) / USE_CASE_LOGS * 1000)
@@ -244,5 +244,5 @@ async def _run(work: Path, rounds: int, url: str, suffix: str) -> list[Result]:
         Result("echo_reply_latency_p50" + suffix, round(echo_p50, 1), "ms", note=paced_note),
         Result("echo_reply_latency_p99" + suffix, round(echo_p99, 1), "ms", note=paced_note),
         Result("set_log_cpu_in_process" + suffix, round(use_case, 2), "ms CPU",
-               note=f"Coach.text alone (no PTB, no HTTP), {USE_CASE_LOGS} logs, {where}, median"),
+               note=f"dispatcher alone (no PTB or HTTP), {USE_CASE_LOGS} logs, {where}, median"),
     ]  # fmt: skip

@@ -23,8 +23,8 @@ from bot.settings import Settings
 from db.engine import Database
 from db.migrate import upgrade
 from db.uow import Storage
+from fakes.bot_api import FakeBotApi
 from tests import updates
-from tests.fakebotapi import FakeBotApi
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 NO_PG_REASON = (

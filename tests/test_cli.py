@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.factories import PROFILE
+from fakes.athletes import PROFILE
 
 
 def runstrong(

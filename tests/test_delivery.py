@@ -19,8 +19,8 @@ from db.deliveries import Deliveries
 from db.engine import Database
 from db.models import Athlete, Delivery
 from db.uow import Storage
+from fakes.athletes import make_athlete
 from plans.schedule import catchup_deadline, local_due, next_due
-from tests.factories import make_athlete
 
 UTC = dt.UTC
 

@@ -1,4 +1,4 @@
-"""Issue 6 end to end: the real bot process logs a message, undoes it, and stores a log
+"""Set logs end to end: the real bot process logs a message, undoes it, and stores a log
 re-delivered after a SIGKILL restart only once."""
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from sqlalchemy import func, select
 from db.engine import Database
 from db.migrate import upgrade
 from db.models import LogBatch, SetLog
+from fakes.bot_api import FakeBotApi
+from fakes.processes import BotProcess
 from tests import updates
 from tests.conftest import TempDatabase
-from tests.fakebotapi import FakeBotApi
-from tests.harness import BotProcess
-from tests.test_logging import seed_athlete
+from tests.test_set_logs import seed_athlete
 
 
 async def _counts(url: str) -> tuple[int, int]:

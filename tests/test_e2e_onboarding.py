@@ -1,12 +1,12 @@
-"""Issue 3 end to end: SIGKILL right after an answer, restart, carry on at the next question."""
+"""Onboarding end to end: SIGKILL right after an answer, restart, carry on at the next question."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from fakes.bot_api import FakeBotApi
+from fakes.processes import BotProcess
 from tests.conftest import TempDatabase
-from tests.fakebotapi import FakeBotApi
-from tests.harness import BotProcess
 
 
 async def test_sigkill_after_an_answer_resumes_at_next_question(

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from fakes.bot_api import FakeBotApi
+from fakes.processes import BotProcess
 from tests.conftest import TempDatabase
-from tests.fakebotapi import FakeBotApi
-from tests.harness import BotProcess
 
 
 async def test_start_is_answered_over_http(

@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 
 from bot.coach.intents import Said, Who
 from db.models import Event, LogBatch, SetLog
+from fakes.athletes import make_athlete
 from tests import updates
 from tests.conftest import BotHarness
-from tests.factories import make_athlete
 
 
 async def count(bot: BotHarness, model: type[Event] | type[SetLog] | type[LogBatch]) -> int:

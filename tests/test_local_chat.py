@@ -19,9 +19,9 @@ from bot.clock import OffsetClock
 from bot.core import open_core
 from bot.settings import Settings
 from db.models import Athlete, Delivery, SetLog
+from fakes.athletes import make_athlete
 from handlers.terminal.chat import LocalChat, plain, run_local_chat
 from plans.text import bold, link, text
-from tests.factories import make_athlete
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Issue 3: onboarding from /start to a stored profile, through the real Application."""
+"""Onboarding from /start to a stored profile, through the real Application."""
 
 from __future__ import annotations
 

@@ -18,10 +18,10 @@ from sqlalchemy.engine import make_url
 from db import engine
 from db.engine import Database
 from db.migrate import upgrade
+from fakes.athletes import make_athlete
 from tests import updates
 from tests.conftest import BotHarness, TempDatabase
-from tests.factories import make_athlete
-from tests.test_logging import seed, sets
+from tests.test_set_logs import seed, sets
 
 pytestmark = pytest.mark.parametrize("temp_db", ["sqlite"], indirect=True)
 

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 import os
 import signal
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
-from tests.fakebotapi import FakeBotApi
+from aiohttp import ClientSession
+
+from fakes.bot_api import FakeBotApi
 
 ROOT = Path(__file__).resolve().parent.parent
 _serial = itertools.count(1)
@@ -100,3 +105,73 @@ class BotProcess(Spawned):
 
     async def __aexit__(self, *exc: Any) -> None:
         await self.stop()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class WebhookBot(Spawned):
+    """`python -m bot` in webhook mode, listening on its own port (a replica behind a load
+    balancer, played by the test posting updates to it)."""
+
+    def __init__(
+        self,
+        api: FakeBotApi,
+        database_url: str,
+        tmp_path: Path,
+        name: str,
+        *,
+        secret: str = "webhook-secret",
+        **env: str,
+    ) -> None:
+        super().__init__(tmp_path / f"webhook-{name}-{next(_serial)}.log")
+        self.api = api
+        self.secret = secret
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/telegram"
+        self.env = fake_api_env(
+            api,
+            DATABASE_URL=database_url,
+            WEBHOOK_URL=self.url,
+            WEBHOOK_LISTEN="127.0.0.1",
+            WEBHOOK_PORT=str(self.port),
+            WEBHOOK_SECRET=secret,
+            LOG_LEVEL="INFO",
+            **env,
+        )
+
+    def start(self) -> None:
+        self.spawn([sys.executable, "-m", "bot"], cwd=ROOT, env=self.env)
+
+    async def ready(self, wait_s: float = 30.0) -> None:
+        """Start-up is done (it set its webhook) and its server accepts connections."""
+        deadline = time.monotonic() + wait_s
+        try:
+            await self.api.wait_for(
+                lambda c: c.method == "setWebhook" and c.params.get("url") == self.url,
+                timeout=wait_s,
+            )
+            while True:
+                try:
+                    _, writer = await asyncio.open_connection("127.0.0.1", self.port)
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise TimeoutError from None
+                    await asyncio.sleep(0.05)
+                else:
+                    writer.close()
+                    return
+        except TimeoutError:
+            raise RuntimeError(f"webhook bot not ready:\n{self.log()}") from None
+
+    async def post(self, session: ClientSession, update: dict[str, Any]) -> int:
+        """POST one update as Telegram would; the HTTP status."""
+        headers = {
+            "Content-Type": "application/json",
+            "X-Telegram-Bot-Api-Secret-Token": self.secret,
+        }
+        async with session.post(self.url, data=json.dumps(update), headers=headers) as resp:
+            return resp.status

@@ -1,4 +1,4 @@
-"""Issue 6: quick set logging by message, with automatic load progression — through the real
+"""Quick set logging by message, with automatic load progression — through the real
 Application (process_update) on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set."""
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ from db.engine import Database
 from db.logs import LogBatches, log_context, progress_lookups
 from db.models import Athlete, ExerciseStateRow, LogBatch, PendingLog, RunLog, SetLog
 from db.repositories import Athletes
+from fakes.athletes import PROFILE as FACTORY_PROFILE
 from plans.logparse import parse_log
 from plans.programs import day_label
 from tests import updates
 from tests.conftest import BotHarness
-from tests.factories import PROFILE as FACTORY_PROFILE
 from tests.test_onboarding import onboard_by_buttons
 
 # What onboard_by_buttons stores: strength on Wed (A: back squat 3×8-10 as the main lift)

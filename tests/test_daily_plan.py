@@ -1,4 +1,4 @@
-"""Issue 5 in the chat: /today, /week, /pause, /resume, /time, the session buttons, blocks."""
+"""The daily plan in the chat: /today, /week, /pause, /resume, /time, session buttons, blocks."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import select
 
 from db.models import Athlete, Delivery, PlanChange
+from fakes.athletes import PROFILE, make_athlete
 from tests import updates
 from tests.conftest import BotHarness
-from tests.factories import PROFILE, make_athlete
 
 # The harness clock: Mon 23 Nov 2026, 06:00 UTC (07:00 in Berlin).
 WED = dt.date(2026, 11, 25)

@@ -1,4 +1,4 @@
-"""Issue 2: settings from the environment; one clear line and exit 2 on a bad value."""
+"""Configuration from the environment; one clear line and exit 2 on a bad value."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ Point a real python-telegram-bot ``Bot``/``Application`` at it::
         api.push_command(42, "start")
         call = await api.wait_for_message(42, contains="hi")
 
-Standalone (for benchmarks): ``python -m tests.fakebotapi --port 0 --token 123:ABC`` prints
+Standalone (for benchmarks): ``python -m fakes.bot_api --port 0 --token 123:ABC`` prints
 the base URL and serves ``POST /_control/push`` (raw update JSON) and ``GET /_control/calls``.
 """
 
