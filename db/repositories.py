@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from sqlalchemy import (
@@ -16,7 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Athlete, Conversation, Event
+from db.models import Athlete, Base, Conversation, Event
 
 
 def _with_conversation(for_update: bool) -> Any:
@@ -146,6 +147,15 @@ class Conversations:
         )
 
 
+@functools.cache
+def _record_event(dialect: str) -> Any:
+    """INSERT .. ON CONFLICT DO NOTHING RETURNING, built once per dialect (every chat event
+    runs it; building it each time cost more than executing it)."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = Base.metadata.tables["events"]  # the table, not the entity: no ORM bulk path
+    return insert(table).on_conflict_do_nothing().returning(table.c.key)
+
+
 class Events:
     """Applied chat events, for idempotency: see `db.models.Event`."""
 
@@ -155,15 +165,11 @@ class Events:
     async def first(self, platform: str, key: str, now: dt.datetime) -> bool:
         """Record the event; False when it was recorded before (a re-delivery). Call it in
         the transaction that applies the event: a rollback forgets both."""
-        dialect = self.session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        statement = (
-            insert(Event)
-            .values(platform=platform, key=key[:128], created_at=now)
-            .on_conflict_do_nothing()
-            .returning(Event.key)
+        statement = _record_event(self.session.get_bind().dialect.name)
+        found = await self.session.execute(
+            statement, {"platform": platform, "key": key[:128], "created_at": now}
         )
-        return (await self.session.execute(statement)).first() is not None
+        return found.first() is not None
 
     async def prune(self, before: dt.datetime) -> int:
         """Forget events older than `before` (platforms re-deliver within hours)."""

@@ -11,6 +11,7 @@ dates always give the same plan.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from plans.sessions import (
     Line,
     build,
     estimate_minutes,
+    plannable,
     routine_slots,
     template_slots,
     warmup_minutes,
@@ -456,14 +458,21 @@ def next_prescriptions(
     *,
     plan_start: dt.date,
     moves: Sequence[tuple[dt.date, dt.date]] = (),
+    sessions: int = 3,
 ) -> dict[str, tuple[DayPlan, Prescription]]:
     """For each exercise, the next session after `after` that prescribes it (or the harder
     variant that took its place) and that prescription: what the reply to a log promises is
-    exactly what the next session shows. Exercises the plan doesn't hold in the next three
-    weeks are left out."""
+    exactly what the next session shows. Exercises the plan doesn't hold in its next
+    `sessions` sessions (a full turn of the A/B/C templates) are left out: looking further
+    for a lift the plan doesn't use cost a set log a dozen session plans."""
+    can_plan = plannable(profile.strength_experience, profile.equipment)
     wanted = {exercise: _successors(exercise, profile.equipment) for exercise in exercises}
+    wanted = {exercise: names for exercise, names in wanted.items() if names & can_plan}
     found: dict[str, tuple[DayPlan, Prescription]] = {}
-    for plan in upcoming(profile, states, after, plan_start=plan_start, moves=moves):
+    if not wanted:
+        return found
+    ahead = upcoming(profile, states, after, plan_start=plan_start, moves=moves)
+    for plan in itertools.islice(ahead, sessions):
         for exercise, names in wanted.items():
             if exercise in found:
                 continue

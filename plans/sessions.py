@@ -21,6 +21,7 @@ minutes. Pure and deterministic.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -593,14 +594,19 @@ def _variant(ex: Exercise, ctx: Context, used: set[str]) -> Exercise:
     seen = {ex.id}
     while True:
         state = ctx.states.get(ex.id)
-        loaded = ex.load_type == "external" and ctx.equipment != "none"
-        if state is None or not state.mastered or loaded:
+        if state is None or not state.mastered or not _gives_way(ex, ctx.equipment):
             return ex
         harder = harder_variant(ex, ctx.equipment)
         if harder is None or harder.id in seen or harder.id in used:
             return ex
         seen.add(harder.id)
         ex = harder
+
+
+def _gives_way(ex: Exercise, equipment: str) -> bool:
+    """Whether mastering `ex` moves the athlete on to its harder variant: loaded lifts
+    progress by load instead (unless there is nothing to load)."""
+    return not (ex.load_type == "external" and equipment != "none")
 
 
 def pick(role: str, offset: int, ctx: Context, used: set[str], rotate: int = 0) -> list[Exercise]:
@@ -615,6 +621,20 @@ def pick(role: str, offset: int, ctx: Context, used: set[str], rotate: int = 0) 
     start = (offset + rotate) % len(options)
     chosen = [_variant(e, ctx, used) for e in options[start:] + options[:start]]
     return list({e.id: e for e in chosen if e.id not in used}.values())
+
+
+@functools.cache
+def plannable(experience: Experience, equipment: str) -> frozenset[str]:
+    """Every exercise a session can prescribe at this level with this kit: the candidates
+    of every role and their harder variants (more than any one plan uses)."""
+    found: set[str] = set()
+    for by_level in _CANDIDATES.values():
+        for name in by_level[experience]:
+            ex: Exercise | None = LIBRARY[name]
+            while ex is not None and ex.id not in found and ex.available_with(equipment):
+                found.add(ex.id)
+                ex = harder_variant(ex, equipment) if _gives_way(ex, equipment) else None
+    return frozenset(found)
 
 
 _MAIN_ROLES = ("squat_main", "hinge_main", "single_leg_main")
@@ -720,6 +740,11 @@ def _labelled(groups: Sequence[Sequence[Line]]) -> list[Line]:
     return out
 
 
+def _rest_after(group: Sequence[Line]) -> int:
+    """The rest after each round: a line's own, or its superset's."""
+    return group[0].rx.rest_s if len(group) == 1 else _group_rest(group)
+
+
 def _group_rest(group: Sequence[Line]) -> int:
     busy = sum(work_seconds(x.rx) for x in group[1:]) + TRANSITION_S * len(group)
     longest = max(x.rx.rest_s for x in group)
@@ -733,19 +758,80 @@ def arrange(lines: Sequence[Line]) -> list[Line]:
     return _labelled(_groups(ordered))
 
 
-def _seconds(lines: Sequence[Line]) -> float:
-    """What `estimate_seconds(arrange(lines))` gives, without building the labelled lines:
-    `fit` asks it for every trial packing (a few dozen per session), and copying frozen
-    prescriptions for each was most of the cost of planning a day."""
-    total = 0.0
-    for group in _groups(sorted(lines, key=lambda x: x.priority)):
-        rest = group[0].rx.rest_s if len(group) == 1 else _group_rest(group)
-        total += _rounds_seconds([x.rx for x in group], rest)
-    return total
-
-
 def _min_sets(line: Line) -> int:
     return 2 if line.kind == "main" else 1
+
+
+Packing = list[tuple[Line, int]]  # lines in priority order, each at a number of sets
+
+
+class _Timing:
+    """How long a packing takes, as `estimate_seconds(arrange(...))` would say.
+
+    Speed: `fit` times a few dozen trial packings per session and a set log plans several
+    sessions, so this is the hot spot of planning. The grouping and each group's rest depend
+    only on which lines are in the packing, not on their sets: they are worked out once per
+    line set and kept. A packing's time is then summed from the sets, and one more set of a
+    line (most trials) is priced on its own group only, with no prescriptions copied."""
+
+    def __init__(self) -> None:
+        self._layouts: dict[tuple[tuple[int, str, int | None], ...], _Layout] = {}
+
+    def _layout(self, packing: Packing) -> _Layout:
+        key = tuple((x.priority, x.rx.exercise, x.rx.foot_contacts) for x, _ in packing)
+        layout = self._layouts.get(key)
+        if layout is None:
+            lines = [x for x, _ in packing]
+            index = {id(x): i for i, x in enumerate(lines)}
+            groups = [
+                ([index[id(x)] for x in group], _rest_after(group)) for group in _groups(lines)
+            ]
+            home = {i: members for members, _ in groups for i in members}
+            work = [work_seconds(x.rx) for x in lines]
+            layout = self._layouts[key] = _Layout(groups, home, work)
+        return layout
+
+    def seconds(self, packing: Packing) -> float:
+        layout = self._layout(packing)
+        total = 0.0
+        for members, rest in layout.groups:
+            for round_ in range(max(packing[i][1] for i in members)):
+                active = [layout.work[i] for i in members if packing[i][1] > round_]
+                total += sum(active) + TRANSITION_S * (len(active) - 1) + rest
+        return total
+
+    def one_more_set(self, packing: Packing, index: int) -> float:
+        """What one more set of `packing[index]` adds: its work and a transition inside a
+        round others still work in, or a round of its own (work and the group's rest)."""
+        layout = self._layout(packing)
+        members = layout.home[index]
+        new_round = packing[index][1]
+        if any(packing[i][1] > new_round for i in members):
+            return layout.work[index] + TRANSITION_S
+        rest = next(r for m, r in layout.groups if m is members)
+        return layout.work[index] + rest
+
+
+@dataclass(frozen=True)
+class _Layout:
+    groups: list[tuple[list[int], int]]  # member indexes and the rest after each round
+    home: dict[int, list[int]]  # a line's index -> its group's members
+    work: list[float]  # each line's seconds of work per set
+
+
+# A line as packing sees it: kind, place, required, sets, rest, seconds of work per set,
+# foot contacts. Nothing of its exercise's load or name.
+_Shape = tuple[str, int, bool, int, int, float, int | None]
+# What packing decided, by the shapes it packed: (line index, sets, foot contacts) kept.
+_PACKINGS: dict[tuple[tuple[_Shape, ...], float, int], tuple[tuple[int, int, int | None], ...]]
+_PACKINGS = {}
+_PACKINGS_KEPT = 4096
+
+
+def _shape(line: Line) -> _Shape:
+    rx = line.rx
+    return (line.kind, line.priority, line.required, rx.sets, rx.rest_s, work_seconds(rx),
+            rx.foot_contacts)  # fmt: skip
 
 
 def fit(lines: Sequence[Line], budget_s: float, dose_low: int = 0) -> list[Line]:
@@ -753,62 +839,102 @@ def fit(lines: Sequence[Line], budget_s: float, dose_low: int = 0) -> list[Line]
     fewest sets, the main lift's sets back up to what the phase prescribes, then each
     optional exercise with as many of its sets as fit (plyometric drills as one dose, down
     to `dose_low` contacts, rule 7), then the other lines' sets back up, most important
-    first. What doesn't fit is left out, least important first; the main lift stays."""
+    first. What doesn't fit is left out, least important first; the main lift stays.
+
+    Speed: packing depends only on the lines' shapes (`_Shape`), which an athlete's
+    sessions repeat week after week while loads change, and a set log plans several
+    sessions to quote the next one; so its decisions are kept by shape (`_PACKINGS`) and
+    replayed onto the lines."""
     ordered = sorted(lines, key=lambda x: x.priority)
-    full = {(x.priority, x.rx.exercise): x.rx.sets for x in ordered}
+    key = (tuple(_shape(x) for x in ordered), budget_s, dose_low)
+    decisions = _PACKINGS.get(key)
+    if decisions is None:
+        place = {(x.priority, x.rx.exercise): i for i, x in enumerate(ordered)}
+        decisions = tuple(
+            (place[x.priority, x.rx.exercise], x.rx.sets, x.rx.foot_contacts)
+            for x in _pack(ordered, budget_s, dose_low)
+        )
+        if len(_PACKINGS) >= _PACKINGS_KEPT:
+            _PACKINGS.clear()
+        _PACKINGS[key] = decisions
+    packed = []
+    for index, sets, contacts in decisions:
+        line = ordered[index]
+        if (sets, contacts) != (line.rx.sets, line.rx.foot_contacts):
+            line = replace(line, rx=replace(line.rx, sets=sets, foot_contacts=contacts))
+        packed.append(line)
+    return packed
 
-    def at(line: Line, sets: int) -> Line:
-        return replace(line, rx=replace(line.rx, sets=sets))
 
-    def fits(candidate: list[Line]) -> bool:
-        return not candidate or _seconds(candidate) <= budget_s
+def _pack(ordered: list[Line], budget_s: float, dose_low: int) -> list[Line]:
+    """`fit`'s packing itself, on lines in priority order."""
+    timing = _Timing()
 
-    def grow(chosen: list[Line], kinds: frozenset[str] | None) -> list[Line]:
+    def fits(candidate: Packing) -> bool:
+        return not candidate or timing.seconds(candidate) <= budget_s
+
+    def grow(chosen: Packing, kinds: frozenset[str] | None) -> Packing:
+        total = timing.seconds(chosen) if chosen else 0.0
         grown = True
         while grown:
             grown = False
-            for index, line in enumerate(chosen):
-                room = full[line.priority, line.rx.exercise] - line.rx.sets
+            for index, (line, sets) in enumerate(chosen):
+                room = line.rx.sets - sets
                 if line.kind == "plyo" or room <= 0 or (kinds and line.kind not in kinds):
                     continue
-                trial = [*chosen[:index], at(line, line.rx.sets + 1), *chosen[index + 1 :]]
-                if fits(trial):
-                    chosen, grown = trial, True
+                extra = timing.one_more_set(chosen, index)
+                if total + extra <= budget_s:
+                    chosen = [*chosen[:index], (line, sets + 1), *chosen[index + 1 :]]
+                    total += extra
+                    grown = True
         return chosen
 
-    chosen = [at(x, min(x.rx.sets, _min_sets(x))) for x in ordered if x.required]
-    while not fits(chosen) and any(x.kind != "main" for x in chosen):
-        chosen.remove(max((x for x in chosen if x.kind != "main"), key=lambda x: x.priority))
+    chosen: Packing = [(x, min(x.rx.sets, _min_sets(x))) for x in ordered if x.required]
+    while not fits(chosen) and any(x.kind != "main" for x, _ in chosen):
+        drop = max((p for p in chosen if p[0].kind != "main"), key=lambda p: p[0].priority)
+        chosen.remove(drop)
     chosen = grow(chosen, frozenset({"main"}))
     for priority in sorted({x.priority for x in ordered if not x.required}):
         unit = [x for x in ordered if x.priority == priority]
-        for trial in _smaller(unit, dose_low):
-            candidate = sorted([*chosen, *trial], key=lambda x: x.priority)
-            if fits(candidate):
-                chosen = candidate
+        if unit[0].kind == "plyo":
+            for trial in _smaller_doses(unit, dose_low):
+                candidate = sorted([*chosen, *trial], key=lambda p: p[0].priority)
+                if fits(candidate):
+                    chosen = candidate
+                    break
+            continue
+        (line,) = unit  # one set if it fits, then as many more as fit
+        candidate = sorted([*chosen, (line, 1)], key=lambda p: p[0].priority)
+        total = timing.seconds(candidate)
+        if total > budget_s:
+            continue
+        index = next(i for i, (x, _) in enumerate(candidate) if x is line)
+        for sets in range(2, line.rx.sets + 1):
+            extra = timing.one_more_set(candidate, index)
+            if total + extra > budget_s:
                 break
-    return grow(chosen, None)
+            candidate[index] = (line, sets)
+            total += extra
+        chosen = candidate
+    return [
+        line if sets == line.rx.sets else replace(line, rx=replace(line.rx, sets=sets))
+        for line, sets in grow(chosen, None)
+    ]
 
 
-def _smaller(unit: Sequence[Line], dose_low: int) -> list[list[Line]]:
-    """One slot's lines at fewer and fewer sets: an exercise down to one set; plyometric
-    drills down to the bottom of the dose, a set of ten at a time off the biggest."""
-    if unit[0].kind != "plyo":
-        (line,) = unit
-        return [
-            [replace(line, rx=replace(line.rx, sets=sets))] for sets in range(line.rx.sets, 0, -1)
-        ]
-    options = [list(unit)]
+def _smaller_doses(unit: Sequence[Line], dose_low: int) -> list[Packing]:
+    """A slot's plyometric drills at smaller and smaller doses, down to the bottom of the
+    dose (`dose_low`), a set of ten at a time off the biggest."""
+    options = [[(x, x.rx.sets) for x in unit]]
     contacts = [x.rx.foot_contacts or 0 for x in unit]
     while sum(contacts) - PLYO_SET >= max(dose_low, PLYO_SET):
         contacts[contacts.index(max(contacts))] -= PLYO_SET
-        options.append(
-            [
-                replace(x, rx=replace(x.rx, sets=n // PLYO_SET, foot_contacts=n))
-                for x, n in zip(unit, contacts, strict=True)
-                if n > 0
-            ]
-        )
+        drills = [
+            replace(x, rx=replace(x.rx, sets=n // PLYO_SET, foot_contacts=n))
+            for x, n in zip(unit, contacts, strict=True)
+            if n > 0
+        ]
+        options.append([(x, x.rx.sets) for x in drills])
     return options
 
 
