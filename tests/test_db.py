@@ -1,21 +1,25 @@
-"""Issue 2: the database layer on a real SQLite file and (when reachable) PostgreSQL."""
+"""The database layer on a real SQLite file and (when reachable) PostgreSQL."""
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
 import sqlite3
+from typing import Any
 
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.engine import SQLITE_BUSY_TIMEOUT_MS, Database
 from db.migrate import upgrade
-from db.models import Athlete, Conversation
+from db.models import Athlete, Base, Conversation, LogBatch, PendingLog
 from db.repositories import Athletes, Conversations
 from db.sqlite_inline import CHECKPOINT_COMMITS
+from tests.conftest import TempDatabase
 
 NOW = dt.datetime(2026, 11, 21, 12, 0, tzinfo=dt.UTC)
 
@@ -247,7 +251,7 @@ async def test_a_batch_goes_in_with_its_sets_and_states(database: Database) -> N
     every field of every set as given, NULLs and flags included; states inserted or
     updated; a state row already loaded in the session reads the new values."""
     from db.logs import SET_FIELDS, ExerciseStates, LogBatches, SetLogs
-    from tests.factories import make_athlete
+    from fakes.athletes import make_athlete
 
     athlete_id = await make_athlete(database, 7, now=NOW)
     day = dt.date(2026, 11, 21)
@@ -298,3 +302,53 @@ async def test_a_batch_goes_in_with_its_sets_and_states(database: Database) -> N
         assert ExerciseStates.values(await states.get(athlete_id, "Side plank")) == plank
         side_plank = await states.get(athlete_id, "Side plank")
         assert side_plank is not None and side_plank.updated_at == later
+
+
+async def test_the_migrations_build_what_the_models_describe(database: Database) -> None:
+    def differences(connection: Any) -> list[Any]:
+        context = MigrationContext.configure(connection)
+        return list(compare_metadata(context, Base.metadata))
+
+    async with database.write_engine.connect() as connection:
+        found = await connection.run_sync(differences)
+    assert found == []
+
+
+async def test_waiting_logs_move_to_their_own_table(temp_db: TempDatabase) -> None:
+    """Migration 0004: a log waiting for an answer lived in log_batches (source "pending",
+    its parsed lines in the undo column); it moves to pending_logs, nothing else does."""
+    db = Database(temp_db.url)
+    try:
+        await upgrade(db.write_engine, "0003")
+        now = dt.datetime(2026, 11, 23, 6, 0, tzinfo=dt.UTC)
+        async with db.write_engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "INSERT INTO athletes (id, platform, user_id, chat_id, name, status, "
+                    "timezone, delivery_minute, units, preferences, created_at, updated_at) "
+                    "VALUES (1, 'telegram', 5, 5, 'Ana', 'active', 'UTC', 420, 'kg', '{}', "
+                    ":now, :now)"
+                ),
+                {"now": now},
+            )
+            for source, states in (("pending", '{"pending": {"lines": ["zottman"]}}'),
+                                   ("message", "{}")):  # fmt: skip
+                await connection.execute(
+                    text(
+                        "INSERT INTO log_batches (athlete_id, source, source_key, text, "
+                        "performed_on, states_before, created_at) VALUES (1, :source, :key, "
+                        ":text, :day, :states, :now)"
+                    ),
+                    {"source": source, "key": f"5:{source}", "text": f"{source} 3x5",
+                     "states": states, "now": now, "day": now.date()},
+                )  # fmt: skip
+        await upgrade(db.write_engine)
+        async with db.read() as session:
+            waiting = (await session.execute(select(PendingLog))).scalars().all()
+            batches = (await session.execute(select(LogBatch.source))).scalars().all()
+        assert [(w.source_key, w.text, w.parsed) for w in waiting] == [
+            ("5:pending", "pending 3x5", {"lines": ["zottman"]})
+        ]
+        assert batches == ["message"]
+    finally:
+        await db.dispose()
