@@ -12,9 +12,17 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ExtBot
 
 from bot.clock import Clock, SystemClock
 from bot.core import Core, open_core
+from bot.inbox import Inbox
 from bot.settings import Settings
 from handlers.telegram import adapter
-from handlers.telegram.adapter import TelegramSender, delivery_tick, set_commands
+from handlers.telegram.adapter import (
+    PLATFORM,
+    DurableUpdates,
+    TelegramSender,
+    delivery_tick,
+    recover_updates,
+    set_commands,
+)
 from handlers.telegram.ordering import PerChatUpdateProcessor
 from handlers.telegram.transport import AiohttpRequest
 
@@ -46,6 +54,7 @@ def build_application(
         .post_init(startup)
         .post_shutdown(shutdown)
         .concurrent_updates(PerChatUpdateProcessor(CONCURRENT_UPDATES))
+        .update_queue(DurableUpdates())
         .rate_limiter(limiter)
         .request(transport)
         .get_updates_request(AiohttpRequest(1))
@@ -72,6 +81,15 @@ async def startup(application: Application) -> None:  # type: ignore[type-arg]
     application.bot_data["owns_core"] = owned
     application.bot_data["dispatcher"] = core.dispatcher
     application.bot_data["db"] = core.database
+    # Nothing fetched is acknowledged before it is kept; what a stopped process left is
+    # handled first.
+    inbox = Inbox(core.storage, core.clock, PLATFORM)
+    application.bot_data["inbox"] = inbox
+    if isinstance(application.update_queue, DurableUpdates):
+        application.update_queue.inbox = inbox
+    recovered = await recover_updates(application, sweep=False)
+    if recovered:
+        log.info("handling %d updates kept before the last stop", recovered)
     await set_commands(application.bot)
     delivery_bot = await _delivery_bot(application, settings)
     application.bot_data["delivery_bot"] = delivery_bot
@@ -128,6 +146,9 @@ async def repair(core: Core) -> None:
 
 async def shutdown(application: Application) -> None:  # type: ignore[type-arg]
     gc.unfreeze()
+    inbox: Inbox | None = application.bot_data.get("inbox")
+    if inbox is not None:
+        await inbox.close()
     delivery_bot: Any = application.bot_data.get("delivery_bot")
     if delivery_bot is not None:
         await delivery_bot.shutdown()

@@ -113,6 +113,26 @@ class Event(Base):
     created_at: Mapped[dt.datetime]
 
 
+class InboxUpdate(Base):
+    """An update from a chat platform, kept before the platform is told it arrived and
+    removed once handled (`bot.inbox`): a crash at any point leaves it here to be handled
+    at the next start, or by another replica once `lease_until` has passed."""
+
+    __tablename__ = "inbox"
+    __table_args__ = (
+        UniqueConstraint("platform", "key", name="uq_inbox_platform_key"),
+        Index("ix_inbox_lease", "platform", "lease_until"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(128))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    owner: Mapped[str] = mapped_column(String(128))  # host:pid of the process handling it
+    received_at: Mapped[dt.datetime]
+    lease_until: Mapped[dt.datetime]
+
+
 class PendingLog(Base):
     """A log waiting for the athlete's answer (which exercise, which reading of the numbers):
     the parsed lines as JSON; buttons carry only its id, so any replica can finish it."""

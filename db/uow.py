@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.deliveries import Deliveries
 from db.engine import Database
 from db.history import History
+from db.inbox import Inbox
 from db.logs import (
     ExerciseStates,
     LogBatches,
@@ -41,6 +42,7 @@ class Unit:
         self.athletes = Athletes(session)
         self.conversations = Conversations(session)
         self.events = Events(session)
+        self.inbox = Inbox(session)
         self.batches = LogBatches(session)
         self.sets = SetLogs(session)
         self.runs = RunLogs(session)

@@ -1,4 +1,4 @@
-"""Issue 8 end to end: two bot processes (webhook mode) on one PostgreSQL database behind a
+"""Scale-out end to end: two bot processes (webhook mode) on one PostgreSQL database behind a
 load balancer played by the test. One conversation split across the replicas, set logs on
 both, and a replica SIGKILLed in the middle of the daily run: every message is delivered
 exactly once (bar the few in flight at the kill), none lost, no set log lost."""
@@ -7,13 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import json
-import socket
-import sys
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
 import pytest
 from aiohttp import ClientSession
@@ -22,11 +18,11 @@ from sqlalchemy import func, insert, select
 from db.engine import Database
 from db.migrate import upgrade
 from db.models import Athlete, Delivery, LogBatch, SetLog
+from fakes.athletes import PROFILE
+from fakes.bot_api import Call, FakeBotApi
+from fakes.processes import WebhookBot
 from tests import updates
 from tests.conftest import TempDatabase
-from tests.factories import PROFILE
-from tests.fakebotapi import Call, FakeBotApi
-from tests.harness import ROOT, Spawned, fake_api_env
 
 pytestmark = pytest.mark.postgresql
 
@@ -39,60 +35,19 @@ CONCURRENCY = 32  # DeliveryService's: the most claims one replica can have in f
 UTC = dt.UTC
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class Replica(Spawned):
-    """`python -m bot` in webhook mode, listening on its own port."""
+class Replica(WebhookBot):
+    """A replica behind the balancer: its share of the sending budget, a short lease."""
 
     def __init__(self, api: FakeBotApi, database_url: str, tmp_path: Path, name: str) -> None:
-        super().__init__(tmp_path / f"replica-{name}.log")
-        self.api = api
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/telegram"
-        self.env = fake_api_env(
+        super().__init__(
             api,
-            DATABASE_URL=database_url,
-            WEBHOOK_URL=self.url,
-            WEBHOOK_LISTEN="127.0.0.1",
-            WEBHOOK_PORT=str(self.port),
-            WEBHOOK_SECRET=SECRET,
+            database_url,
+            tmp_path,
+            name,
+            secret=SECRET,
             DELIVERY_LEASE_SECONDS=str(LEASE_S),
             SEND_RATE_PER_SECOND=str(RATE_PER_REPLICA),
-            LOG_LEVEL="INFO",
         )
-
-    def start(self) -> None:
-        self.spawn([sys.executable, "-m", "bot"], cwd=ROOT, env=self.env)
-
-    async def ready(self, wait_s: float = 30.0) -> None:
-        """Start-up is done (it set its webhook) and its server accepts connections."""
-        deadline = time.monotonic() + wait_s
-        try:
-            await self.api.wait_for(
-                lambda c: c.method == "setWebhook" and c.params.get("url") == self.url,
-                timeout=wait_s,
-            )
-            while True:
-                try:
-                    _, writer = await asyncio.open_connection("127.0.0.1", self.port)
-                except OSError:
-                    if time.monotonic() > deadline:
-                        raise TimeoutError from None
-                    await asyncio.sleep(0.05)
-                else:
-                    writer.close()
-                    return
-        except TimeoutError:
-            raise RuntimeError(f"replica not ready:\n{self.log()}") from None
-
-    async def post(self, session: ClientSession, update: dict[str, Any]) -> None:
-        headers = {"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": SECRET}
-        async with session.post(self.url, data=json.dumps(update), headers=headers) as resp:
-            assert resp.status == 200, (resp.status, await resp.text())
 
 
 def _sent_to(call: Call, chat: int) -> bool:
@@ -164,7 +119,7 @@ async def test_two_replicas_share_the_work_and_survive_a_sigkill(
             # One onboarding, its answers alternating between the replicas.
             chat = 4444
             mark = len(api.calls)
-            await a.post(http, updates.message(chat, "/start"))
+            assert await a.post(http, updates.message(chat, "/start")) == 200
             await api.wait_for_message(chat, contains="How long have you been running?",
                                        start=mark, timeout=15)  # fmt: skip
             answers = [
@@ -177,8 +132,9 @@ async def test_two_replicas_share_the_work_and_survive_a_sigkill(
             for n, data in enumerate(answers):
                 latest = max(mid for (cid, mid) in api.messages if cid == chat)
                 mark = len(api.calls)
-                await replicas[(n + 1) % 2].post(
-                    http, updates.callback(chat, data, message_id=latest)
+                replica = replicas[(n + 1) % 2]
+                assert (
+                    await replica.post(http, updates.callback(chat, data, message_id=latest)) == 200
                 )
                 await api.wait_for(lambda c: _sent_to(c, chat), timeout=15, start=mark)
             await api.wait_for_message(chat, contains="You're all set", timeout=15)
@@ -189,7 +145,7 @@ async def test_two_replicas_share_the_work_and_survive_a_sigkill(
             )]  # fmt: skip
             mark = len(api.calls)
             for n, (user, text) in enumerate(logs):
-                await replicas[n % 2].post(http, updates.message(user, text))
+                assert await replicas[n % 2].post(http, updates.message(user, text)) == 200
             expected = Counter(user for user, _ in logs)
 
             def all_confirmed(call: Call) -> bool:
@@ -241,7 +197,8 @@ async def test_two_replicas_share_the_work_and_survive_a_sigkill(
         async with db.read() as session:
             statuses = Counter(
                 (await session.execute(
-                    select(Delivery.status).join(Athlete).where(Athlete.user_id < 70_000)
+                    select(Delivery.status).join(Athlete)
+                    .where(Athlete.user_id.between(60_000, 60_000 + DUE - 1))
                     .where(Delivery.local_date == due.date())
                 )).scalars()
             )  # fmt: skip

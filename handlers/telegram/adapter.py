@@ -8,6 +8,7 @@ failure is logged with the update id and answered with an apology.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import warnings
@@ -34,6 +35,7 @@ from bot.coach.intents import (
     Who,
 )
 from bot.coach.messages import Message as CoachMessage
+from bot.inbox import Inbox
 from handlers.telegram.render import MAX_CAPTION, markup, pieces, to_html
 from handlers.telegram.transport import AiohttpRequest
 
@@ -43,6 +45,33 @@ APOLOGY = "Sorry — something went wrong on my side. Please try that again in a
 
 
 # --- updates in -------------------------------------------------------------------------
+
+
+def event_key(update: Update) -> str:
+    """The update's key for idempotency and the inbox: Telegram numbers every update."""
+    return f"u{update.update_id}"
+
+
+class DurableUpdates(asyncio.Queue[object]):
+    """PTB's update queue, made durable: the poller puts each fetched update here before it
+    moves the offset past it (which tells Telegram it arrived), the webhook server before it
+    answers 200; so `put` returns only once the update is kept in the inbox (`bot.inbox`).
+    A re-delivered update that is kept already is not queued twice."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inbox: Inbox | None = None
+
+    async def put(self, item: object) -> None:
+        if isinstance(item, Update) and self.inbox is not None:
+            if not await self.inbox.keep(event_key(item), item.to_dict()):
+                return
+        await super().put(item)
+
+    def hand_back(self, updates: list[Update]) -> None:
+        """Updates kept already (left by a process that stopped): queued, not kept again."""
+        for update in updates:
+            self.put_nowait(update)
 
 
 def who_of(update: Update) -> Who | None:
@@ -57,7 +86,7 @@ def who_of(update: Update) -> Who | None:
         name=user.first_name or "",
         language_code=user.language_code,
         private=chat.type == ChatType.PRIVATE,
-        event=f"u{update.update_id}",
+        event=event_key(update),
         message_id=message.message_id
         if message is not None and update.callback_query is None
         else None,
@@ -135,7 +164,10 @@ def intent_of(update: Update, bot: Bot, transport: AiohttpRequest | None) -> Int
                 return bytes(await file.download_as_bytearray())
             return await transport.fetch(file.file_path, limit)
 
-        return Uploaded(who, document.file_name or "", document.file_size, read)
+        async def progress(note: CoachMessage) -> None:
+            await send(bot, message.chat_id, note)
+
+        return Uploaded(who, document.file_name or "", document.file_size, read, progress)
     return Sent(who, _kind(message))
 
 
@@ -185,7 +217,17 @@ async def send(
 
 
 async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Every update: to an intent, through the dispatcher, back as messages."""
+    """Every update: to an intent, through the dispatcher, back as messages; then out of
+    the inbox."""
+    try:
+        await _answer(update, context)
+    finally:
+        inbox: Inbox | None = context.bot_data.get("inbox")
+        if inbox is not None:
+            inbox.handled(event_key(update))
+
+
+async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     dispatcher: Dispatcher = context.bot_data["dispatcher"]
     intent = intent_of(update, context.bot, context.bot_data.get("transport"))
     if intent is None:
@@ -284,6 +326,7 @@ async def delivery_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
     sender: TelegramSender = context.bot_data["sender"]
     result = await delivery.tick(sender)
     await core.tidy()
+    await recover_updates(context.application, sweep=True)
     if result.sent or result.missed or result.blocked or result.retried:
         log.info(
             "delivery tick: sent %d (late %d), missed %d, blocked %d, retry %d",
@@ -302,6 +345,22 @@ async def delivery_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
             for job in queue.get_jobs_by_name("delivery-at"):
                 job.schedule_removal()
             queue.run_once(delivery_tick, when=wait + 0.05, name="delivery-at")
+
+
+async def recover_updates(application: Application, *, sweep: bool) -> int:  # type: ignore[type-arg]
+    """Queue the updates a stopped process left in the inbox: at start-up (before new
+    updates) those of earlier lives of this process and of dead ones on this host, and
+    with `sweep` those whose holder's lease expired (a replica that died), renewing the
+    leases of the updates this process is still handling."""
+    inbox: Inbox | None = application.bot_data.get("inbox")
+    if inbox is None:
+        return 0
+    found = await (inbox.sweep() if sweep else inbox.recover())
+    updates = [u for _, payload in found if (u := Update.de_json(payload, application.bot))]
+    queue = application.update_queue
+    if isinstance(queue, DurableUpdates):
+        queue.hand_back(updates)
+    return len(updates)
 
 
 def retry_seconds(exc: RetryAfter) -> float:

@@ -1,0 +1,165 @@
+"""Nothing is acknowledged before it is durable.
+
+A chat platform forgets an update once it is acknowledged: Telegram when the polling offset
+moves past it or the webhook answers 200. A process killed while fetched updates still wait
+in memory would lose them for good. So every update is kept in the inbox table (the same
+database) before it is acknowledged, and removed once handled. A crash at any point leaves
+it there: the next start hands it back before new updates, and on several replicas another
+one takes it over once its holder's lease has expired.
+
+Handling an update twice changes nothing: each use-case records the update's event key in
+the same transaction as its effect (`db.uow.Unit.first`), so an update handed back after a
+crash that had already been applied is recognised and skipped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import os
+import socket
+from typing import Any
+
+from bot.clock import Clock
+from db.uow import Storage
+
+log = logging.getLogger("runstrong.inbox")
+
+LEASE = dt.timedelta(seconds=60)  # a holder renews its updates' leases while it runs
+REMOVE_AFTER_S = 0.2  # handled updates are removed in small batches, this often
+STORE_RETRY_MAX_S = 5.0
+
+
+def owner_name() -> str:
+    """This process, as the holder of its updates: host and pid."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _gone(owner: str, me: str) -> bool:
+    """Whether a holder is known to be gone: a dead process on this host, or this very
+    name from an earlier life (a restarted container keeps its host name and pid)."""
+    if owner == me:
+        return True
+    host, _, pid = owner.rpartition(":")
+    if host != socket.gethostname() or not pid.isascii() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, someone else's
+        return False
+    return False
+
+
+class Inbox:
+    """One platform's updates, durable before acknowledged and handled at least once."""
+
+    def __init__(
+        self,
+        storage: Storage,
+        clock: Clock,
+        platform: str,
+        *,
+        owner: str | None = None,
+        lease: dt.timedelta = LEASE,
+    ) -> None:
+        self.storage = storage
+        self.clock = clock
+        self.platform = platform
+        self.owner = owner or owner_name()
+        self.lease = lease
+        self._handling: dict[str, int] = {}  # event key -> inbox row, being handled here
+        self._handled: list[int] = []  # rows to remove
+        self._remover: asyncio.Task[None] | None = None
+
+    async def keep(self, key: str, payload: dict[str, Any]) -> bool:
+        """Store an update before it is acknowledged; True when it is new (handle it now),
+        False when it is kept already (a re-delivery). Waits, retrying, while the database
+        is unreachable: the update stays unacknowledged meanwhile, so nothing is lost."""
+        delay = 0.05
+        while True:
+            try:
+                async with self.storage.write() as unit:
+                    now = self.clock.now()
+                    row = await unit.inbox.store(
+                        self.platform, key, payload, self.owner, now, now + self.lease
+                    )
+            except Exception:
+                log.exception("could not store update %s; retrying in %.2f s", key, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, STORE_RETRY_MAX_S)
+                continue
+            if row is None:
+                return False
+            self._handling[key] = row
+            return True
+
+    def handled(self, key: str) -> None:
+        """The update is handled (answered, or failed and apologised for): remove it soon."""
+        row = self._handling.pop(key, None)
+        if row is None:
+            return
+        self._handled.append(row)
+        if self._remover is None or self._remover.done():
+            self._remover = asyncio.get_running_loop().create_task(self._remove_soon())
+
+    async def _remove_soon(self) -> None:
+        await asyncio.sleep(REMOVE_AFTER_S)
+        await self.flush()
+
+    async def close(self) -> None:
+        """At shutdown: remove what is handled, and stop waiting to."""
+        if self._remover is not None and not self._remover.done():
+            self._remover.cancel()
+        await self.flush()
+
+    async def flush(self) -> None:
+        """Remove the handled updates now."""
+        rows = self._handled[:]
+        if not rows:
+            return
+        try:
+            async with self.storage.write() as unit:
+                await unit.inbox.remove(rows)
+        except Exception:
+            log.exception("could not remove %d handled updates; trying again later", len(rows))
+            return
+        del self._handled[: len(rows)]
+
+    async def recover(self) -> list[tuple[str, dict[str, Any]]]:
+        """At start-up: the updates a process that is gone left unhandled (an earlier life
+        of this one, a dead process on this host, or any holder whose lease expired), now
+        held here, oldest first. Handle them before new updates."""
+        async with self.storage.read() as unit:
+            owners = await unit.inbox.owners(self.platform)
+        gone = [owner for owner in owners if _gone(owner, self.owner)]
+        return await self._claim(gone)
+
+    async def sweep(self) -> list[tuple[str, dict[str, Any]]]:
+        """Periodically: renew the leases of the updates being handled here, remove handled
+        ones, and take over those of holders whose lease expired (a replica that died)."""
+        now = self.clock.now()
+        if self._handling:
+            async with self.storage.write() as unit:
+                await unit.inbox.renew(list(self._handling.values()), now + self.lease)
+        await self.flush()
+        return await self._claim([])
+
+    async def _claim(self, gone: list[str]) -> list[tuple[str, dict[str, Any]]]:
+        now = self.clock.now()
+        async with self.storage.write() as unit:
+            rows = await unit.inbox.claim(
+                self.platform, self.owner, now, now + self.lease, from_owners=gone
+            )
+            found = [(row.id, row.key, dict(row.payload)) for row in rows]
+        taken = []
+        for row_id, key, payload in found:
+            if key in self._handling:  # already being handled here
+                continue
+            self._handling[key] = row_id
+            taken.append((key, payload))
+        if taken:
+            log.info("handling %d updates left by a process that stopped", len(taken))
+        return taken

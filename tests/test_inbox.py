@@ -1,0 +1,90 @@
+"""The inbox keeps updates until they are handled, and hands back what a stopped process
+left: its own earlier life, a dead process on this host, or any holder whose lease expired;
+never the updates of a live replica."""
+
+from __future__ import annotations
+
+import datetime as dt
+import socket
+import subprocess
+import sys
+
+from sqlalchemy import func, select
+
+from bot.clock import FixedClock
+from bot.inbox import Inbox
+from db.engine import Database
+from db.models import InboxUpdate
+from db.uow import Storage
+
+NOW = dt.datetime(2026, 11, 23, 6, 0, tzinfo=dt.UTC)
+
+
+def dead_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+async def kept(database: Database) -> int:
+    async with database.read() as session:
+        return int(
+            (await session.execute(select(func.count()).select_from(InboxUpdate))).scalar_one()
+        )
+
+
+async def test_kept_once_removed_when_handled(database: Database) -> None:
+    inbox = Inbox(Storage(database), FixedClock(NOW), "telegram", owner="here:1")
+    assert await inbox.keep("u1", {"update_id": 1}) is True
+    assert await inbox.keep("u1", {"update_id": 1}) is False  # re-delivered: not twice
+    assert await inbox.keep("u2", {"update_id": 2}) is True
+    inbox.handled("u1")
+    await inbox.flush()
+    assert await kept(database) == 1
+    inbox.handled("u2")
+    inbox.handled("u2")  # twice is harmless
+    await inbox.flush()
+    assert await kept(database) == 0
+
+
+async def test_what_a_stopped_process_left_is_handed_back_oldest_first(
+    database: Database,
+) -> None:
+    clock = FixedClock(NOW)
+    storage = Storage(database)
+    host = socket.gethostname()
+    dead = Inbox(storage, clock, "telegram", owner=f"{host}:{dead_pid()}")
+    alive = Inbox(storage, clock, "telegram", owner=f"{host}:1")  # pid 1 is always running
+    elsewhere = Inbox(storage, clock, "telegram", owner="other-host:42")
+    for inbox, keys in ((dead, ("u1", "u2")), (alive, ("u3",)), (elsewhere, ("u4",))):
+        for key in keys:
+            await inbox.keep(key, {"key": key})
+    discord = Inbox(storage, clock, "discord", owner=dead.owner)
+    await discord.keep("m1", {"key": "m1"})
+
+    starting = Inbox(storage, clock, "telegram", owner=f"{host}:{dead_pid()}")
+    assert await starting.recover() == [("u1", {"key": "u1"}), ("u2", {"key": "u2"})]
+    assert await starting.recover() == []  # now held here
+    # The live replica's update, and the other host's, wait for their leases to expire.
+    clock.advance(dt.timedelta(seconds=30))
+    assert await alive.sweep() == []  # renews its own lease
+    clock.advance(dt.timedelta(seconds=40))
+    assert await starting.sweep() == [("u4", {"key": "u4"})]
+    starting.handled("u1")
+    starting.handled("u2")
+    starting.handled("u4")
+    await starting.flush()
+    alive.handled("u3")
+    await alive.flush()
+    async with database.read() as session:
+        left = list((await session.execute(select(InboxUpdate.platform, InboxUpdate.key))).all())
+    assert left == [("discord", "m1")]  # another platform's update: never taken
+
+
+async def test_an_earlier_life_with_the_same_name_is_gone(database: Database) -> None:
+    """A restarted container keeps its host name and pid: what that name left is old."""
+    storage, clock = Storage(database), FixedClock(NOW)
+    before = Inbox(storage, clock, "telegram", owner="box:1")
+    await before.keep("u9", {"key": "u9"})
+    after = Inbox(storage, clock, "telegram", owner="box:1")
+    assert await after.recover() == [("u9", {"key": "u9"})]
