@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ class SetRow(NamedTuple):
 
 
 _SET_TABLE: Table = SetLog.__table__  # type: ignore[assignment]
+IMPORT_CHUNK = 1000  # rows per statement of an import
 _SET_COLUMNS = tuple(getattr(SetLog, name) for name in SetRow._fields)
 
 
@@ -197,25 +199,29 @@ class History:
     ) -> int:
         """Store imported workouts (one batch each) and their sets; returns the sets stored.
 
-        Bulk inserts, so a 100,000-row file is one quick transaction."""
+        Bulk inserts in chunks, so a 100,000-row file is one transaction that never holds
+        up the other chats for long."""
         if not workouts:
             return 0
-        rows = await self.session.execute(
-            insert(LogBatch).returning(LogBatch.id, sort_by_parameter_order=True),
-            [
-                {
-                    "athlete_id": athlete_id,
-                    "source": "import",
-                    "source_key": w.source_key,
-                    "text": w.title[:4000],
-                    "performed_on": w.performed_on,
-                    "states_before": {},
-                    "created_at": now,
-                }
-                for w in workouts
-            ],
-        )
-        ids = list(rows.scalars())
+        ids: list[int] = []
+        for i in range(0, len(workouts), IMPORT_CHUNK):
+            rows = await self.session.execute(
+                insert(LogBatch).returning(LogBatch.id, sort_by_parameter_order=True),
+                [
+                    {
+                        "athlete_id": athlete_id,
+                        "source": "import",
+                        "source_key": w.source_key,
+                        "text": w.title[:4000],
+                        "performed_on": w.performed_on,
+                        "states_before": {},
+                        "created_at": now,
+                    }
+                    for w in workouts[i : i + IMPORT_CHUNK]
+                ],
+            )
+            ids.extend(rows.scalars())
+            await asyncio.sleep(0)
         values: list[dict[str, Any]] = [
             {
                 "athlete_id": athlete_id,
@@ -226,8 +232,11 @@ class History:
             for batch_id, w in zip(ids, workouts, strict=True)
             for s in w.sets
         ]
-        for i in range(0, len(values), 5000):
-            await self.session.execute(_SET_TABLE.insert(), values[i : i + 5000])
+        for i in range(0, len(values), IMPORT_CHUNK):
+            await self.session.execute(_SET_TABLE.insert(), values[i : i + IMPORT_CHUNK])
+            # On SQLite these statements run on the event loop: between chunks, the other
+            # chats' reads and replies get their turn (writes wait for this transaction).
+            await asyncio.sleep(0)
         return len(values)
 
     async def active_athletes(self, since: dt.datetime) -> int:

@@ -70,6 +70,8 @@ TYPICAL_SETS = 5
 BARBELL_MIN_KG = 20.0
 
 EXAMPLE = "e.g. “squat 3x5 60kg”, “rdl 8,8,7 @40” or “plank 3x45s”"
+MAX_DAYS_BACK = 366  # a log may be dated this far back, no further
+TOO_OLD = "That's more than a year ago; I only keep logs from the last 12 months."
 
 
 class LogParseError(ValueError):
@@ -294,10 +296,9 @@ def _atoms(text: str) -> list[_Atom]:
                 atoms.append(_Mark("sep"))
         elif kind == "word":
             i = _word_atom(tok, toks, i, atoms)
-            if tok in ("at", "plus"):
-                prefix = "@" if tok == "at" else "+"
-            elif tok in ("rpe", "rir"):
-                prefix = None
+            # "@"/"+" mark the number right after them: a word in between ends that
+            # ("+cmd 3x5" is three sets of five, not five reps at 3 kg).
+            prefix = {"at": "@", "plus": "+"}.get(tok)
     return atoms
 
 
@@ -392,7 +393,7 @@ def _date_offset(match: re.Match[str], today: dt.date) -> int:
     if match.group("tomorrow"):
         return 1
     if match.group("ago"):
-        return -int(match.group("n"))
+        return _within_a_year(-int(match.group("n")))
     try:
         when = dt.date.fromisoformat(
             "-".join(part.zfill(2) for part in match.group("iso").split("-"))
@@ -401,7 +402,23 @@ def _date_offset(match: re.Match[str], today: dt.date) -> int:
         raise LogParseError(
             f"{match.group('iso')} is not a date; write it like 2026-11-19."
         ) from None
-    return (when - today).days
+    return _within_a_year((when - today).days)
+
+
+def _no_odd_numerals(line: str) -> None:
+    """Numerals such as ①, ² or ٣ that loads and reps can't be read from: refused, not
+    skipped, since the line read without them would log something else."""
+    odd = next((c for c in line if c.isnumeric() and not "0" <= c <= "9"), None)
+    if odd is not None:
+        raise LogParseError(f"I can't read “{odd}”: write numbers with 0-9, {EXAMPLE}.")
+
+
+def _within_a_year(offset: int) -> int:
+    """Logs go back a year at most (and a date far back would not even be a day the coach
+    can count from)."""
+    if offset < -MAX_DAYS_BACK:
+        raise LogParseError(TOO_OLD)
+    return offset
 
 
 def _take_date(line: str, today: dt.date) -> tuple[str, int | None]:
@@ -847,6 +864,7 @@ def parse_log(
             line, line_offset = _take_date(line, today)
             if line_offset is not None:
                 offset = line_offset
+            _no_odd_numerals(line)
             if not re.search(r"[^\W_]", line):
                 if notes and entries:
                     last = entries[-1]
@@ -1032,11 +1050,41 @@ _HARD_WORDS = frozenset(
     }
 )
 _EASY_WORDS = frozenset({"easy", "recovery", "jog", "jogged", "jogging", "shakeout"})
+# A number with a distance unit, read loosely ("1e309k", "99999k") so that what is not a
+# plausible distance is refused with a reason instead of half-read.
 _DISTANCE_RE = re.compile(
-    r"(?<![0-9.])([0-9]{1,4}(?:[.,][0-9]+)?)\s*"
+    r"(?<![\w.])([0-9][0-9.,]*(?:e[+-]?[0-9]+)?)\s*"
     r"(km|kms|k|kilometers?|kilometres?|mi|miles?)(?![a-z])"
 )
+_DISTANCE_UNIT_RE = re.compile(r"km|kms|k|kilometers?|kilometres?|mi|miles?")
+_PLAIN_DISTANCE_RE = re.compile(r"[0-9]{1,3}(?:[.,][0-9]+)?")
+# What else a run message may hold with digits in it: a duration, a clock time or pace,
+# intervals ("6x800m").
+_RUN_EXTRAS_RE = re.compile(
+    r"[0-9]+(?:min|mins|minutes|m|h|hr|hrs|hours|s|sec|secs)"
+    r"|[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?:/(?:km|mi))?"
+    r"|[0-9]+x[0-9]+[a-z]*"
+)
 LONG_RUN_KM = 20.0
+MAX_RUN_KM = 250.0  # the longest single runs people race (Spartathlon: 246 km)
+RUN_EXAMPLE = "/run 10k hard or /run 6.2mi long"
+
+
+def _distance_km(raw: str, unit: str) -> float:
+    """A distance as typed, in km; LogParseError naming the limit when it is not one."""
+    if _PLAIN_DISTANCE_RE.fullmatch(raw) is None:
+        if raw.replace(",", "").replace(".", "").isdigit():
+            raise LogParseError(
+                f"{raw} {unit} is further than I log (up to {MAX_RUN_KM:g} km). Try {RUN_EXAMPLE}."
+            )
+        raise LogParseError(f"I can't read “{raw}{unit}” as a distance. Try {RUN_EXAMPLE}.")
+    value = float(raw.replace(",", "."))
+    km = value * (MILE_KM if unit.startswith("mi") else 1.0)
+    if not 0 < km <= MAX_RUN_KM:
+        raise LogParseError(
+            f"A run has to be longer than 0 and at most {MAX_RUN_KM:g} km. Try {RUN_EXAMPLE}."
+        )
+    return km
 
 
 def parse_run(text: str, *, today: dt.date) -> RunLog | None:
@@ -1050,12 +1098,6 @@ def parse_run(text: str, *, today: dt.date) -> RunLog | None:
     offset = 0
     date = _DATE_RE.search(body)
     if date is not None:
-        try:
-            offset = _date_offset(date, today)
-        except LogParseError:
-            return None
-        if offset > 0:
-            raise LogParseError("That run is in the future; log it once you've run it.")
         body = body[: date.start()] + " " + body[date.end() :]
     words = re.findall(r"[a-z0-9]+", body)
     if not command and not (_RUN_WORDS & set(words)):
@@ -1063,18 +1105,33 @@ def parse_run(text: str, *, today: dt.date) -> RunLog | None:
     first = re.match(r"\s*([^\W\d_]+(?:\s+[^\W\d_]+)*)", body)
     if not command and first is not None and exercises.resolve(first.group(1)) is not None:
         return None
+    if date is not None:
+        offset = _date_offset(date, today)
+        if offset > 0:
+            raise LogParseError("That run is in the future; log it once you've run it.")
+    if re.search(r"(?<!\w)-\s*[0-9]", body):
+        raise LogParseError(f"A run can't be negative. Try {RUN_EXAMPLE}.")
     distance: float | None = None
     found = _DISTANCE_RE.search(body)
+    rest = body
     if found is not None:
-        value = float(found.group(1).replace(",", "."))
-        distance = value * (MILE_KM if found.group(2).startswith("mi") else 1.0)
+        distance = _distance_km(found.group(1), found.group(2))
+        rest = body[: found.start()] + " " + body[found.end() :]
     elif command:
-        bare = re.search(r"(?<![0-9.])([0-9]{1,3}(?:\.[0-9]+)?)(?![0-9x])", body)
-        distance = float(bare.group(1)) if bare else None
+        bare = re.search(r"(?<![\w.])([0-9][0-9.,]*)(?![\w.,])", body)
+        if bare is not None:
+            distance = _distance_km(bare.group(1), "km")
+            rest = body[: bare.start()] + " " + body[bare.end() :]
     elif "marathon" in words:
         distance = 21.0975 if "half" in words else 42.195
+    if command:
+        for token in rest.split():
+            stray_unit = _DISTANCE_UNIT_RE.fullmatch(token) is not None
+            digits = any(c.isdigit() for c in token)
+            if stray_unit or (digits and _RUN_EXTRAS_RE.fullmatch(token) is None):
+                raise LogParseError(f"I can't read “{token}” in a run. Try {RUN_EXAMPLE}.")
     if distance is not None:
-        distance = round(distance, 2) if 0 < distance <= 400 else None
+        distance = round(distance, 2)
     kind: Literal["easy", "hard", "long"]
     if "long" in words:
         kind = "long"

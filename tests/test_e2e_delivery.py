@@ -1,4 +1,4 @@
-"""Issue 5 end to end: the real bot process delivers on time over HTTP, survives SIGKILL
+"""Delivery end to end: the real bot process delivers on time over HTTP, survives SIGKILL
 before and after the delivery time, catches up after downtime, honours 429 and 403."""
 
 from __future__ import annotations
@@ -7,18 +7,30 @@ import asyncio
 import datetime as dt
 import time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from db.engine import Database
 from db.migrate import upgrade
 from db.models import Athlete, Delivery
+from fakes.athletes import make_athlete
+from fakes.bot_api import FakeBotApi
+from fakes.processes import BotProcess
 from tests.conftest import TempDatabase
-from tests.factories import make_athlete
-from tests.fakebotapi import FakeBotApi
-from tests.harness import BotProcess
 
 UTC = dt.UTC
+
+
+def _noon_zone(now: dt.datetime) -> str:
+    """A fixed-offset zone where it is between 12:00 and 13:00 at `now` (the Etc zones'
+    signs are inverted: Etc/GMT-5 is UTC+5)."""
+    offset = 12 - now.hour
+    if offset < -12:
+        offset += 24
+    if offset > 14:
+        offset -= 24
+    return f"Etc/GMT{-offset:+d}"
 
 
 def minute_of(instant: dt.datetime) -> int:
@@ -42,18 +54,21 @@ async def test_delivery_on_time_restarts_catch_up_429_and_403(
             db, user, now=now, timezone="UTC", minute=minute_of(due), summary_day=away
         )
     # Two athletes whose messages fell due while the bot was down: 2 h ago (inside the 6 h
-    # catch-up window) and 7 h ago (outside it).
+    # catch-up window) and 7 h ago (outside it). They live where it is about noon now, so
+    # both fell due today, local time (a catch-up never crosses local midnight).
+    zone = _noon_zone(now)
     for user, hours in ((late, 2), (too_late, 7)):
         was_due = (now - dt.timedelta(hours=hours)).replace(second=0, microsecond=0)
+        local = was_due.astimezone(ZoneInfo(zone))
         athlete_id = await make_athlete(
-            db, user, now=now, timezone="UTC", minute=minute_of(was_due), summary_day=away
+            db, user, now=now, timezone=zone, minute=minute_of(local), summary_day=away
         )
         async with db.write() as session:
             session.add(
                 Delivery(
                     athlete_id=athlete_id,
                     kind="daily",
-                    local_date=was_due.date(),
+                    local_date=local.date(),
                     due_at=was_due,
                     status="pending",
                 )

@@ -1,7 +1,8 @@
-"""Issue 7 in the chat: /history, /progress, /summary, /export, CSV imports, /deleteme."""
+"""History in the chat: /history, /progress, /summary, /export, CSV imports, /deleteme."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import datetime as dt
 import io
@@ -10,6 +11,7 @@ from typing import Any
 
 import matplotlib.image
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.coach.planning import profile_of
 from bot.coach.summary import compose_weekly
@@ -26,10 +28,10 @@ from db.models import (
     RunLog,
     SetLog,
 )
+from fakes.athletes import PROFILE, make_athlete
 from plans.periodization import phase_for
 from tests import updates
 from tests.conftest import BotHarness
-from tests.factories import PROFILE, make_athlete
 from tests.plans.markup import markup
 
 # The harness clock: Mon 23 Nov 2026, 06:00 UTC (07:00 in Berlin).
@@ -406,8 +408,9 @@ async def test_deleteme_removes_every_row_and_start_begins_again(bot: BotHarness
         )  # fmt: skip
     async with bot.db.read() as session:
         before = await rows_left(session, athlete_id)
-    # Every table is checked but `events`: platform event keys, nobody's data, pruned.
-    tables = {t.name for t in Base.metadata.sorted_tables} - {"events"}
+    # Every table is checked but `events` (platform event keys, pruned after a week) and
+    # `inbox` (updates on their way, removed once handled).
+    tables = {t.name for t in Base.metadata.sorted_tables} - {"events", "inbox"}
     assert set(before) == tables
     assert all(n > 0 for n in before.values()), before
 
@@ -440,7 +443,7 @@ async def test_deleteme_removes_every_row_and_start_begins_again(bot: BotHarness
     assert "No workouts logged yet" in nothing
 
 
-async def rows_left(session: Any, athlete_id: int) -> dict[str, int]:
+async def rows_left(session: AsyncSession, athlete_id: int) -> dict[str, int]:
     """Rows per table still holding the athlete (all zero after a deletion)."""
     found = await session.execute(select(func.count()).select_from(Athlete).where(
         Athlete.id == athlete_id))  # fmt: skip
@@ -449,3 +452,33 @@ async def rows_left(session: Any, athlete_id: int) -> dict[str, int]:
         query = select(func.count()).select_from(table).where(table.c.athlete_id == athlete_id)
         counts[table.name] = int((await session.execute(query)).scalar_one())
     return counts
+
+
+async def test_a_big_import_says_it_is_working_and_never_holds_up_other_chats(
+    bot: BotHarness,
+) -> None:
+    importer = await make_athlete(bot.db, 760, now=NOW)
+    header = (
+        "Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps,Distance,Seconds,"
+        "Notes,Workout Notes,RPE\n"
+    )
+    start = dt.datetime(2018, 1, 1, 8, 0)
+    rows = [
+        f"{start + dt.timedelta(days=n // 50):%Y-%m-%d %H:%M:%S},Legs,1h,Squat (Barbell),"
+        f"{n % 50 + 1},{60 + n % 20},5,0,0,,,\n"
+        for n in range(50_000)
+    ]
+    content = (header + "".join(rows)).encode()
+    loop = asyncio.get_running_loop()
+    longest = 0.0
+    importing = asyncio.create_task(send_file(bot, 760, "strong.csv", content))
+    while not importing.done():  # the event loop keeps turning while the import runs
+        before = loop.time()
+        await asyncio.sleep(0.005)
+        longest = max(longest, loop.time() - before)
+    sent = await importing
+    texts = _texts(sent)
+    assert texts[0] == "📥 Importing 50,000 sets from Strong… one moment."
+    assert "Imported 1,000 workouts" in texts[-1] or "Imported 1000 workouts" in texts[-1]
+    assert await count(bot, SetLog, importer) == 50_000
+    assert longest < 0.25, f"the event loop stood still for {longest:.2f} s"

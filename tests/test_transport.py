@@ -33,6 +33,8 @@ class Server:
         self.in_flight += 1
         self.peak = max(self.peak, self.in_flight)
         try:
+            if request.method == "GET" and request.path.endswith("/endless"):
+                return await self.endless(request)
             if request.method == "GET":
                 return web.Response(body=b"\x00file bytes\xff")
             seen: dict[str, Any] = {"path": request.path}
@@ -51,6 +53,15 @@ class Server:
             return web.json_response(payload, status=status)
         finally:
             self.in_flight -= 1
+
+    async def endless(self, request: web.Request) -> web.StreamResponse:
+        """A file with no end, and no size said: what a capped download must give up on."""
+        response = web.StreamResponse()
+        await response.prepare(request)
+        self.streamed = 0
+        while True:
+            await response.write(b"x" * 65536)
+            self.streamed += 65536
 
 
 @pytest.fixture
@@ -122,6 +133,13 @@ async def test_files_are_uploaded_as_multipart_with_their_names(
 
 async def test_a_download_returns_the_file_bytes(server: Server, transport: AiohttpRequest) -> None:
     assert await transport.retrieve(f"{server.url}/file/doc.json") == b"\x00file bytes\xff"
+
+
+async def test_a_download_stops_at_its_cap(server: Server, transport: AiohttpRequest) -> None:
+    # A 20 MB file whose size Telegram did not say is refused at the cap, not read whole.
+    limit = 5 * 1024 * 1024
+    assert await transport.fetch(server.url + "/endless", limit) is None
+    assert limit < server.streamed < 2 * limit
 
 
 async def test_a_slow_answer_times_out(server: Server, transport: AiohttpRequest) -> None:

@@ -30,12 +30,16 @@ class _Kind:
 
     pattern: str
     read: str = "str"  # str | int | date
+    maximum: int | None = None  # for ints
 
     def decode(self, raw: str) -> Arg:
         if re.fullmatch(self.pattern, raw, flags=re.ASCII) is None:
             raise ValueError(raw)
         if self.read == "int":
-            return int(raw)
+            value = int(raw)
+            if self.maximum is not None and value > self.maximum:
+                raise ValueError(raw)
+            return value
         if self.read == "date":
             day = dt.date.fromisoformat(raw)
             if not 2000 <= day.year <= 2100:
@@ -49,6 +53,7 @@ def words(*choices: str) -> _Kind:
 
 
 NUMBER = _Kind(r"[0-9]{1,15}", "int")
+ROW = _Kind(r"[0-9]{1,10}", "int", maximum=2**31 - 1)  # a database row id (a 32-bit integer)
 SMALL = _Kind(r"[0-9]{1,3}", "int")
 DAY = _Kind(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", "date")
 TOKEN = _Kind(r"[A-Za-z0-9_+\-/.]{1,40}")
@@ -61,7 +66,7 @@ SHAPES: Mapping[str, tuple[tuple[_Kind, ...], ...]] = {
     "st": ((words("today", "settings", "restart", "restart-yes", "restart-no"),),),
     "set": ((TOKEN,), (words("inc"), TOKEN)),  # a settings group; a load step
     "dl": ((words("done", "skip", "move"), DAY),),  # the daily message's buttons
-    "lg": ((NUMBER, words("x")), (NUMBER, SMALL, _Kind(r"c|[sa][0-9]{1,2}"))),  # pending log
+    "lg": ((ROW, words("x")), (ROW, SMALL, _Kind(r"c|[sa][0-9]{1,2}"))),  # a pending log
     "hi": ((words("keep"),), (words("del"), NUMBER)),  # /deleteme
     "go": ((words("today", "week", "log", "help", "settings", "start"),),),  # a command
 }

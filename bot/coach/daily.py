@@ -25,6 +25,11 @@ NOT_SET_UP = say("Let's set you up first: send /start.")
 MAX_PAUSE_DAYS = 90
 
 
+# Skip and move act on a session a week either side of today at most: a daily message is
+# older than that only as a forged or long-stale button.
+BUTTON_DAYS = dt.timedelta(days=7)
+
+
 class Daily:
     def __init__(
         self, storage: Storage, clock: Clock, delivery: DeliveryService, logbook: Logbook
@@ -130,6 +135,9 @@ class Daily:
             athlete = await self._claim(unit, who)
             if not isinstance(athlete, Athlete):
                 return athlete
+            today = local_today(athlete, now)
+            if not today - BUTTON_DAYS <= day <= today + BUTTON_DAYS:
+                return [EXPIRED]  # no daily message carries a day this far off
             existing = await unit.changes.on(athlete.id, day)
             if existing is not None:
                 verb = "skipped" if existing.action == "skip" else "moved"

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.coach.actions import Action
+
+if TYPE_CHECKING:
+    from bot.coach.messages import Message
 
 
 @dataclass(frozen=True)
@@ -67,17 +71,20 @@ class Pressed:
 
 
 Reader = Callable[[int], Awaitable[bytes | None]]
+Progress = Callable[["Message"], Awaitable[None]]
 
 
 @dataclass(frozen=True)
 class Uploaded:
     """A file. `size` as the platform reports it (None when it doesn't); `read(limit)`
-    downloads it, and gives None as soon as it passes `limit` bytes."""
+    downloads it, and gives None as soon as it passes `limit` bytes; `progress` sends a
+    message right away, before the answer (long work says it is working)."""
 
     who: Who
     filename: str
     size: int | None
     read: Reader
+    progress: Progress | None = None
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,8 @@ from db.uow import Storage, Unit
 from plans import exercises
 from plans.loads import starting_e1rm
 from plans.logparse import (
+    MAX_DAYS_BACK,
+    TOO_OLD,
     DoneCommand,
     LogEntry,
     LogParseError,
@@ -51,7 +53,6 @@ from plans.state import ExerciseState
 from plans.text import Text, bold, code, italic, lines, text
 from plans.units import format_distance, format_weight
 
-MAX_DAYS_BACK = 366
 MAX_REPLY_CHARS = 3800
 EXAMPLE = code("squat 3x5 60kg")
 NOT_SET_UP = "Let's set you up first: send /start."
@@ -778,7 +779,7 @@ def _is_run_command(text_in: str) -> bool:
 
 
 def _too_old() -> Text:
-    return text("🤔 That's more than a year ago; I only keep logs from the last 12 months.")
+    return text("🤔 ", TOO_OLD)
 
 
 def _line(day: dt.date, entry: LogEntry) -> _Line:

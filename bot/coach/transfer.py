@@ -15,7 +15,7 @@ from typing import Any
 from bot.clock import Clock
 from bot.coach import workout_csv
 from bot.coach.history import exercise_id
-from bot.coach.intents import Uploaded, Who
+from bot.coach.intents import Progress, Uploaded, Who
 from bot.coach.messages import Attachment, Message, say
 from bot.coach.planning import local_today
 from bot.coach.records import display_name
@@ -33,6 +33,7 @@ from plans.units import format_weight
 log = logging.getLogger(__name__)
 
 MAX_TEXT = 3800
+BIG_IMPORT_SETS = 2000  # an import this big says it is working before it answers
 CSV_SUFFIXES = (".csv", ".txt")
 NO_ATHLETE = "Send /start to set up first."
 IMPORT_HINT = text(
@@ -102,10 +103,15 @@ class Transfer:
         content = await upload.read(workout_csv.MAX_BYTES)
         if content is None:
             return [say(f"📄 {workout_csv.SIZE_HINT} Nothing was imported.")]
-        return await self.import_document(upload.who, upload.filename, content)
+        return await self.import_document(
+            upload.who, upload.filename, content, progress=upload.progress
+        )
 
-    async def import_document(self, who: Who, filename: str, content: bytes) -> list[Message]:
-        """Import a Strong or Hevy export in one transaction: all of it or nothing."""
+    async def import_document(
+        self, who: Who, filename: str, content: bytes, *, progress: Progress | None = None
+    ) -> list[Message]:
+        """Import a Strong or Hevy export in one transaction: all of it or nothing. A big
+        one says first that it is on its way (`progress`)."""
         refused = self.precheck(filename, len(content))
         if refused is not None:
             return [refused]
@@ -125,6 +131,10 @@ class Transfer:
             ]
         if not parsed.workouts:
             return [say("📄 I found no strength sets in that file. Nothing was imported.")]
+        sets = sum(len(w.sets) for w in workouts)
+        if progress is not None and sets >= BIG_IMPORT_SETS:
+            app = "Strong" if parsed.source == "strong" else "Hevy"
+            await progress(say(f"📥 Importing {sets:,} sets from {app}… one moment."))
         now = self.clock.now()
         async with self.storage.write() as unit:
             athlete = await unit.athletes.by_user(who.platform, who.user_id, for_update=True)

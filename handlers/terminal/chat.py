@@ -201,7 +201,10 @@ class LocalChat:
         async def read(limit: int) -> bytes | None:
             return await asyncio.to_thread(read_file, limit)
 
-        return Uploaded(self._who(self._new_message()), path.name, size, read)
+        async def progress(note: Message) -> None:
+            self.show([note])
+
+        return Uploaded(self._who(self._new_message()), path.name, size, read, progress)
 
     async def handle_line(self, line: str) -> bool:
         """Process one typed line (or block); False when the user wants to leave."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import replace
 
 import pytest
@@ -556,3 +557,49 @@ def test_a_prescription_changes_only_lines_of_its_exercises(text: str) -> None:
         return
     others = {k: v for k, v in PRESCRIBED.items() if all(e.exercise != k for e in plain)}
     assert parse_log(text, today=TODAY, prescription=others) == plain
+
+
+@pytest.mark.parametrize(
+    ("text", "refusal"),
+    [
+        ("/run 1e309k", "I can't read “1e309k” as a distance"),
+        ("/run 99999999999k", "further than I log (up to 250 km)"),
+        ("/run 300k", "at most 250 km"),
+        ("/run 0k", "longer than 0"),
+        ("/run -5k", "can't be negative"),
+        ("/run 1e3k", "I can't read “1e3k”"),
+        ("/run nan k", "I can't read “k”"),
+        ("/run 5k ①", "I can't read “①”"),
+    ],
+)
+def test_implausible_runs_are_refused_with_the_limit_named(text: str, refusal: str) -> None:
+    with pytest.raises(LogParseError, match=re.escape(refusal)):
+        parse_run(text, today=dt.date(2026, 11, 25))
+
+
+@pytest.mark.parametrize(
+    ("text", "km"),
+    [("/run 10k hard", 10.0), ("/run 12", 12.0), ("/run 10,5 km", 10.5),
+     ("/run 10k 50min tempo", 10.0), ("ran 10k in 50:30", 10.0), ("/run 6.2mi", 9.98)],
+)  # fmt: skip
+def test_plausible_runs_read_as_written(text: str, km: float) -> None:
+    found = parse_run(text, today=dt.date(2026, 11, 25))
+    assert found is not None and found.distance_km == km
+
+
+@pytest.mark.parametrize(
+    ("text", "refusal"),
+    [
+        ("0001-01-01: squat 3x5 60kg", "more than a year ago"),
+        ("squat 3x5 ①kg", "I can't read “①”"),
+        ("squat ²x5", "I can't read “²”"),
+    ],
+)
+def test_lines_that_cannot_be_read_as_meant_are_refused(text: str, refusal: str) -> None:
+    with pytest.raises(LogParseError, match=re.escape(refusal)):
+        parse_log(text, "kg", today=dt.date(2026, 11, 25))
+
+
+def test_a_plus_before_a_name_does_not_turn_sets_into_a_load() -> None:
+    (entry,) = parse_log("+cmd 3x5", "kg", today=dt.date(2026, 11, 25))
+    assert [(s.reps, s.load_kg) for s in entry.sets] == [(5, None)] * 3
