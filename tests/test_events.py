@@ -20,11 +20,14 @@ async def count(bot: BotHarness, model: type[Event] | type[SetLog] | type[LogBat
 
 
 async def test_updates_out_of_order_are_all_applied(bot: BotHarness) -> None:
-    """A group command handled before three private logs with lower update ids (one batch,
-    handled concurrently) must not make the logs look like re-deliveries."""
+    """Three logs in the private chat, then /settings@bot in a group, in one batch: the
+    group's update handled first (updates are ordered per chat only) must not make the
+    private logs look like re-deliveries (it once moved a per-athlete "last update id" past
+    them, and they were dropped unanswered)."""
     await make_athlete(bot.db, 51, now=bot.clock.now())
-    logs = [updates.message(51, f"squat 3x5 {kg}kg") for kg in (60, 62.5, 65)]
-    group = updates.message(-100, "/help", user_id=51, chat_type="supergroup")
+    logs = [updates.message(51, f"rdl 8,8,7 @{kg}") for kg in (40, 42.5, 45)]
+    command = f"/settings@{bot.application.bot.username}"
+    group = updates.message(-100, command, user_id=51, chat_type="supergroup")
     assert group["update_id"] > logs[-1]["update_id"]
     await bot.feed(group)
     for payload in logs:
