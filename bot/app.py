@@ -46,6 +46,7 @@ def build_application(
     # answers behind the daily run); its limiter waits out and retries 429s. Daily messages
     # go through their own bot below, paced by the delivery service.
     limiter: Any = AIORateLimiter(overall_max_rate=0, max_retries=3)
+    polling = AiohttpRequest(1)  # getUpdates only: each call acknowledges the last batch
     application = (
         ApplicationBuilder()
         .token(settings.token or "")
@@ -57,12 +58,13 @@ def build_application(
         .update_queue(DurableUpdates())
         .rate_limiter(limiter)
         .request(transport)
-        .get_updates_request(AiohttpRequest(1))
+        .get_updates_request(polling)
         .build()
     )
     application.bot_data["settings"] = settings
     application.bot_data["clock"] = clock or SystemClock()
     application.bot_data["transport"] = transport
+    application.bot_data["polling_transport"] = polling
     if core is not None:
         application.bot_data["core"] = core
     adapter.register(application)
@@ -87,6 +89,10 @@ async def startup(application: Application) -> None:  # type: ignore[type-arg]
     application.bot_data["inbox"] = inbox
     if isinstance(application.update_queue, DurableUpdates):
         application.update_queue.inbox = inbox
+        application.update_queue.polling = not settings.webhook_url
+        polling = application.bot_data.get("polling_transport")
+        if isinstance(polling, AiohttpRequest):
+            polling.before_request = inbox.save
     recovered = await recover_updates(application, sweep=False)
     if recovered:
         log.info("handling %d updates kept before the last stop", recovered)

@@ -15,6 +15,7 @@ crash that had already been applied is recognised and skipped.
 from __future__ import annotations
 
 import asyncio
+import collections
 import datetime as dt
 import logging
 import os
@@ -29,6 +30,7 @@ log = logging.getLogger("runstrong.inbox")
 LEASE = dt.timedelta(seconds=60)  # a holder renews its updates' leases while it runs
 REMOVE_AFTER_S = 0.2  # handled updates are removed in small batches, this often
 STORE_RETRY_MAX_S = 5.0
+RECENT_KEYS = 10_000
 
 
 def owner_name() -> str:
@@ -73,6 +75,10 @@ class Inbox:
         self._handling: dict[str, int] = {}  # event key -> inbox row, being handled here
         self._handled: list[int] = []  # rows to remove
         self._remover: asyncio.Task[None] | None = None
+        # Polling: updates to keep before the next fetch acknowledges them (key -> payload).
+        self._unsaved: dict[str, dict[str, Any]] = {}
+        # Keys handled lately: a re-delivery of one is not handled again.
+        self._recent: collections.OrderedDict[str, None] = collections.OrderedDict()
 
     async def keep(self, key: str, payload: dict[str, Any]) -> bool:
         """Store an update before it is acknowledged; True when it is new (handle it now),
@@ -96,12 +102,51 @@ class Inbox:
             self._handling[key] = row
             return True
 
+    def keep_before_acknowledged(self, key: str, payload: dict[str, Any]) -> bool:
+        """Polling: the update is kept by `save` before the next fetch acknowledges it (one
+        statement per fetched batch instead of one per update); True when it is new."""
+        if key in self._handling or key in self._unsaved or key in self._recent:
+            return False
+        self._unsaved[key] = payload
+        return True
+
+    async def save(self) -> None:
+        """Keep the updates fetched since the last call, unless handled meanwhile: called
+        before each fetch, which acknowledges them. Raises (and so stops the fetch) while
+        the database is unreachable."""
+        if not self._unsaved:
+            return
+        waiting = list(self._unsaved.items())
+        now = self.clock.now()
+        async with self.storage.write() as unit:
+            rows = await unit.inbox.store_many(
+                self.platform, waiting, self.owner, now, now + self.lease
+            )
+        for key, _ in waiting:
+            self._unsaved.pop(key, None)
+        for key, row in rows.items():
+            if key in self._recent:  # handled while being stored: remove it again
+                self._handled.append(row)
+            else:
+                self._handling[key] = row
+        self._schedule_removal()
+
     def handled(self, key: str) -> None:
         """The update is handled (answered, or failed and apologised for): remove it soon."""
+        self._recent[key] = None
+        if len(self._recent) > RECENT_KEYS:
+            self._recent.popitem(last=False)
+        if self._unsaved.pop(key, None) is not None:
+            return  # handled before it needed keeping
         row = self._handling.pop(key, None)
         if row is None:
             return
         self._handled.append(row)
+        self._schedule_removal()
+
+    def _schedule_removal(self) -> None:
+        if not self._handled:
+            return
         if self._remover is None or self._remover.done():
             self._remover = asyncio.get_running_loop().create_task(self._remove_soon())
 
@@ -117,7 +162,7 @@ class Inbox:
 
     async def flush(self) -> None:
         """Remove the handled updates now."""
-        rows = self._handled[:]
+        rows, self._handled = self._handled, []  # taken at once: flushes may overlap
         if not rows:
             return
         try:
@@ -125,8 +170,7 @@ class Inbox:
                 await unit.inbox.remove(rows)
         except Exception:
             log.exception("could not remove %d handled updates; trying again later", len(rows))
-            return
-        del self._handled[: len(rows)]
+            self._handled.extend(rows)
 
     async def recover(self) -> list[tuple[str, dict[str, Any]]]:
         """At start-up: the updates a process that is gone left unhandled (an earlier life

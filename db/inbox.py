@@ -52,6 +52,35 @@ class Inbox:
         row = found.first()
         return None if row is None else int(row[0])
 
+    async def store_many(
+        self,
+        platform: str,
+        updates: Sequence[tuple[str, dict[str, Any]]],
+        owner: str,
+        now: dt.datetime,
+        lease_until: dt.datetime,
+    ) -> dict[str, int]:
+        """Keep several updates in one statement; the new ones' ids by key (those kept
+        already are left out)."""
+        if not updates:
+            return {}
+        table = Base.metadata.tables["inbox"]
+        insert = (
+            postgresql.insert
+            if self.session.get_bind().dialect.name == "postgresql"
+            else sqlite.insert
+        )
+        rows = [
+            {"platform": platform, "key": key[:128], "payload": payload, "owner": owner,
+             "received_at": now, "lease_until": lease_until}
+            for key, payload in updates
+        ]  # fmt: skip
+        statement = (
+            insert(table).values(rows).on_conflict_do_nothing().returning(table.c.id, table.c.key)
+        )
+        found = await self.session.execute(statement)
+        return {str(key): int(row_id) for row_id, key in found.all()}
+
     async def remove(self, ids: Collection[int]) -> None:
         """Forget handled updates."""
         if ids:

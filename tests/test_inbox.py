@@ -4,6 +4,7 @@ never the updates of a live replica."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import socket
 import subprocess
@@ -88,3 +89,40 @@ async def test_an_earlier_life_with_the_same_name_is_gone(database: Database) ->
     await before.keep("u9", {"key": "u9"})
     after = Inbox(storage, clock, "telegram", owner="box:1")
     assert await after.recover() == [("u9", {"key": "u9"})]
+
+
+async def test_polled_updates_are_kept_in_one_go_before_the_next_fetch(
+    database: Database,
+) -> None:
+    inbox = Inbox(Storage(database), FixedClock(NOW), "telegram", owner="here:1")
+    assert inbox.keep_before_acknowledged("u1", {"update_id": 1})
+    assert inbox.keep_before_acknowledged("u2", {"update_id": 2})
+    assert inbox.keep_before_acknowledged("u3", {"update_id": 3})
+    assert not inbox.keep_before_acknowledged("u2", {"update_id": 2})  # fetched again
+    inbox.handled("u1")  # handled before the next fetch: never needs keeping
+    await inbox.save()
+    assert await kept(database) == 2
+    assert not inbox.keep_before_acknowledged("u1", {"update_id": 1})  # handled already
+    assert not await inbox.keep("u3", {"update_id": 3})
+    inbox.handled("u2")
+    inbox.handled("u3")
+    await inbox.close()
+    assert await kept(database) == 0
+
+
+async def test_overlapping_removals_remove_everything_handled(database: Database) -> None:
+    inbox = Inbox(Storage(database), FixedClock(NOW), "telegram", owner="here:1")
+    for n in range(6):
+        await inbox.keep(f"u{n}", {"update_id": n})
+    for n in range(3):
+        inbox.handled(f"u{n}")
+    first = asyncio.create_task(inbox.flush())
+    await asyncio.sleep(0)  # the first removal is on its way
+    inbox.handled("u3")
+    second = asyncio.create_task(inbox.flush())
+    await asyncio.sleep(0)
+    inbox.handled("u4")
+    inbox.handled("u5")
+    await asyncio.gather(first, second)
+    await inbox.flush()
+    assert await kept(database) == 0

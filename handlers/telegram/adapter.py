@@ -61,10 +61,18 @@ class DurableUpdates(asyncio.Queue[object]):
     def __init__(self) -> None:
         super().__init__()
         self.inbox: Inbox | None = None
+        self.polling = False
 
     async def put(self, item: object) -> None:
         if isinstance(item, Update) and self.inbox is not None:
-            if not await self.inbox.keep(event_key(item), item.to_dict()):
+            key, payload = event_key(item), item.to_dict()
+            if self.polling:
+                # Kept by `Inbox.save` before the next getUpdates, the call that
+                # acknowledges this batch (the getUpdates connection awaits it first).
+                new = self.inbox.keep_before_acknowledged(key, payload)
+            else:  # a webhook answers 200 once this returns
+                new = await self.inbox.keep(key, payload)
+            if not new:
                 return
         await super().put(item)
 

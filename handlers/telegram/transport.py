@@ -9,6 +9,7 @@ that. PTB still does everything above the wire: parameters, files, status codes,
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -55,6 +56,10 @@ class AiohttpRequest(BaseRequest):
         if self._session is not None and not self._session.closed:
             await self._session.close()
 
+    before_request: Callable[[], Awaitable[None]] | None = None
+    """Awaited before every request, which it can stop by raising: on the getUpdates
+    connection, the inbox stores the updates that request will acknowledge."""
+
     async def do_request(
         self,
         url: str,
@@ -67,6 +72,11 @@ class AiohttpRequest(BaseRequest):
     ) -> tuple[int, bytes]:
         if self._session is None or self._session.closed:
             raise RuntimeError("AiohttpRequest is not initialized")
+        if self.before_request is not None:
+            try:
+                await self.before_request()
+            except Exception as error:  # a network error to PTB: it retries with back-off
+                raise NetworkError(f"not sent: {type(error).__name__}: {error}") from error
         files = request_data.multipart_data if request_data is not None else None
         data: Any = None
         headers = None
