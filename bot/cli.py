@@ -1,5 +1,5 @@
-"""`runstrong`: run the Telegram bot, the local chat, schema upgrades, plan previews and
-whole-block simulations."""
+"""`runstrong`: run the chat platforms (Telegram, Discord), the local chat, schema upgrades,
+plan previews and whole-block simulations."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import logging
 import sys
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 from bot.settings import Settings, SettingsError, configure_logging, load_settings
 
@@ -22,9 +21,13 @@ def _parser() -> argparse.ArgumentParser:
         prog="runstrong", description="RunStrong: a strength coach for runners, in a chat."
     )
     sub = parser.add_subparsers(dest="command")
-    sub.add_parser("start", help="Telegram when TELEGRAM_BOT_TOKEN is set, else the local chat")
-    sub.add_parser("run", help="run the Telegram bot (long polling, or webhook if WEBHOOK_URL)")
+    sub.add_parser(
+        "start", help="every platform with a token (Telegram, Discord), else the local chat"
+    )
+    sub.add_parser("run", help="every platform with a token: Telegram, Discord or both")
     sub.add_parser("chat", help="chat with the coach in this terminal (no token, no network)")
+    discord = sub.add_parser("discord", help="Discord maintenance")
+    discord.add_argument("action", choices=["sync"], help="sync: write the slash commands now")
     db = sub.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"])
     plan = sub.add_parser("plan", help="preview the plan for a profile")
@@ -62,30 +65,40 @@ def fast_event_loop() -> None:
     asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
 
 
-def run_telegram(settings: Settings) -> None:
-    from telegram import Update
-
-    from bot.app import build_application
+def run_platforms(settings: Settings) -> None:
+    from bot.serve import serve
 
     fast_event_loop()
-    application = build_application(settings)
-    if settings.webhook_url:
-        log.info(
-            "Starting RunStrong on Telegram (webhook %s)", urlparse(settings.webhook_url).netloc
+    asyncio.run(serve(settings))
+
+
+def discord_sync(settings: Settings) -> int:
+    if settings.discord_token is None or settings.discord_app_id is None:
+        print("Configuration error: DISCORD_BOT_TOKEN is missing.", file=sys.stderr)
+        return 2
+
+    async def go() -> None:
+        from bot.clock import SystemClock
+        from bot.core import open_core
+        from handlers.discord.adapter import DiscordAdapter
+
+        core = await open_core(settings, SystemClock())
+        adapter = DiscordAdapter(
+            core,
+            token=settings.discord_token or "",
+            api_url=settings.discord_api_url,
+            application_id=settings.discord_app_id or 0,
         )
-        application.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path=urlparse(settings.webhook_url).path.lstrip("/"),
-            webhook_url=settings.webhook_url,
-            secret_token=settings.webhook_secret.get_secret_value()
-            if settings.webhook_secret
-            else None,
-            allowed_updates=Update.ALL_TYPES,
-        )
-    else:
-        log.info("Starting RunStrong on Telegram (long polling)")
-        application.run_polling(allowed_updates=Update.ALL_TYPES, timeout=settings.poll_timeout)
+        await adapter.start()
+        try:
+            await adapter.sync_commands(force=True)
+        finally:
+            await adapter.close()
+            await core.database.dispose()
+
+    asyncio.run(go())
+    print("Slash commands written.")
+    return 0
 
 
 def run_chat(settings: Settings) -> None:
@@ -194,22 +207,31 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2
-    configure_logging(settings.log_level, settings.token)
+    configure_logging(settings.log_level, settings.token, settings.discord_token)
     if command == "db":
         db_upgrade(settings)
         return 0
-    if command == "run" or (command == "start" and settings.token):
-        if not settings.token:
+    if command == "discord":
+        return discord_sync(settings)
+    platforms = settings.platforms
+    if command == "run" or (command == "start" and platforms):
+        if not platforms:
             print(
-                "Configuration error: TELEGRAM_BOT_TOKEN is missing; set it to the token "
-                "@BotFather gave you (or use `runstrong chat` for the local chat).",
+                "Configuration error: no chat platform has a token; set TELEGRAM_BOT_TOKEN "
+                "(from @BotFather) or DISCORD_BOT_TOKEN (from the Discord Developer Portal), "
+                "or use `runstrong chat` for the local chat.",
                 file=sys.stderr,
             )
             return 2
-        print("Starting RunStrong on Telegram (TELEGRAM_BOT_TOKEN is set).", file=sys.stderr)
-        run_telegram(settings)
+        names = " and ".join(p.title() for p in platforms)
+        keys = ", ".join(f"{p.upper()}_BOT_TOKEN" for p in platforms)
+        print(f"Starting RunStrong on {names} ({keys} set).", file=sys.stderr)
+        run_platforms(settings)
         return 0
-    print("No TELEGRAM_BOT_TOKEN set: starting the local terminal chat.", file=sys.stderr)
+    print(
+        "No TELEGRAM_BOT_TOKEN or DISCORD_BOT_TOKEN set: starting the local terminal chat.",
+        file=sys.stderr,
+    )
     logging.getLogger().setLevel(logging.WARNING)
     run_chat(settings)
     return 0

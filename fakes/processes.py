@@ -17,6 +17,7 @@ from typing import Any
 from aiohttp import ClientSession
 
 from fakes.bot_api import FakeBotApi
+from fakes.discord_api import FakeDiscord
 
 ROOT = Path(__file__).resolve().parent.parent
 _serial = itertools.count(1)
@@ -175,3 +176,81 @@ class WebhookBot(Spawned):
         }
         async with session.post(self.url, data=json.dumps(update), headers=headers) as resp:
             return resp.status
+
+
+def discord_env(discord: FakeDiscord, database_url: str, **env: str) -> dict[str, str]:
+    """This process's environment pointed at the fake Discord (no platform tokens of ours)."""
+    return {
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("TELEGRAM_", "WEBHOOK_", "DISCORD_"))
+        },
+        "DISCORD_BOT_TOKEN": discord.token,
+        "DISCORD_API_URL": discord.api_url,
+        "DISCORD_APPLICATION_ID": str(discord.application_id),
+        "DISCORD_PUBLIC_KEY": discord.public_key_hex,
+        "DATABASE_URL": database_url,
+        "LOG_LEVEL": "INFO",
+        "PYTHONUNBUFFERED": "1",
+        **env,
+    }
+
+
+class DiscordBot(Spawned):
+    """`python -m bot` on Discord, against the fake Discord server; with `interactions`,
+    also serving signed HTTP interactions on a port of its own."""
+
+    def __init__(
+        self,
+        discord: FakeDiscord,
+        database_url: str,
+        tmp_path: Path,
+        *,
+        interactions: bool = False,
+        **env: str,
+    ) -> None:
+        super().__init__(tmp_path / f"discord-bot-{next(_serial)}.log")
+        self.discord = discord
+        self.port = free_port() if interactions else None
+        extra = {"DISCORD_INTERACTIONS_LISTEN": "127.0.0.1"}
+        if self.port is not None:
+            extra["DISCORD_INTERACTIONS_PORT"] = str(self.port)
+        self.env = discord_env(discord, database_url, **extra, **env)
+
+    @property
+    def interactions_url(self) -> str:
+        assert self.port is not None, "started without an interactions endpoint"
+        return f"http://127.0.0.1:{self.port}/interactions"
+
+    async def start(self, wait_s: float = 30.0, *, gateway: bool = True) -> DiscordBot:
+        """Spawn; ready once it has IDENTIFYed on the gateway (with `gateway`) or serves
+        interactions."""
+        connections = len(self.discord.identifies)
+        self.spawn([sys.executable, "-m", "bot"], cwd=ROOT, env=self.env)
+        assert self.process is not None
+        deadline = time.monotonic() + wait_s
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"bot exited during start-up:\n{self.log()}")
+            serving = self.port is None or await _accepts(self.port)
+            if serving and (not gateway or len(self.discord.identifies) > connections):
+                return self
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"bot not ready after {wait_s}s:\n{self.log()}")
+            await asyncio.sleep(0.05)
+
+    async def __aenter__(self) -> DiscordBot:
+        return await self.start()
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self.stop()
+
+
+async def _accepts(port: int) -> bool:
+    try:
+        _, writer = await asyncio.open_connection("127.0.0.1", port)
+    except OSError:
+        return False
+    writer.close()
+    return True

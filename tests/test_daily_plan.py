@@ -220,3 +220,28 @@ async def test_no_message_on_rest_days_when_mobility_is_off(bot: BotHarness) -> 
     others = [r.text for r in sender.to(900) if not r.text.startswith("Session")]
     assert len(sessions) == 2  # Wednesday and Friday
     assert len(others) == 1 and "tonnage" in others[0].plain.lower()  # only Sunday's summary
+
+
+async def test_a_refused_delivery_is_explained_at_the_next_message(bot: BotHarness) -> None:
+    """A daily message the chat refused (blocked, DMs closed) pauses the athlete; what they
+    send next is answered with why, and how to restart, once in a while, until /resume."""
+    from tests.test_delivery import RecordingSender
+
+    athlete_id = await seed(bot)
+    sender = RecordingSender()
+    sender.blocked.add(900)
+    bot.clock.at = dt.datetime(2026, 11, 23, 6, 0, 5, tzinfo=dt.UTC)  # Monday's 07:00
+    assert (await bot.core.delivery.tick(sender)).blocked == 1
+    first, today = await bot.say(900, "/today")
+    assert "couldn't deliver your daily workout" in first and "/resume" in first
+    assert "Mon 23 Nov" in today
+    (again,) = await bot.say(900, "/week")  # said once, not at every message
+    assert "couldn't deliver" not in again
+    bot.clock.advance(dt.timedelta(hours=7))
+    notice, _ = await bot.say(900, "squat 3x5 60kg")
+    assert "couldn't deliver" in notice
+    (resumed,) = await bot.say(900, "/resume")
+    assert "Welcome back" in resumed
+    async with bot.db.read() as session:
+        athlete = await session.get(Athlete, athlete_id)
+        assert athlete is not None and athlete.status == "active"

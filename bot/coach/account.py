@@ -17,6 +17,14 @@ from plans.text import bold
 log = logging.getLogger(__name__)
 
 DELETE_TTL = dt.timedelta(minutes=10)
+# The notice about messages that could not be delivered: said at most this often, and who
+# was found reachable is not looked up again for a while (one read per person, not per event).
+NOTICE_EVERY = dt.timedelta(hours=6)
+REACHABLE_FOR = dt.timedelta(minutes=10)
+UNREACHABLE = (
+    "⚠️ I couldn't deliver your daily workout — this chat refused my message — so I've "
+    "paused it. Check that I'm allowed to message you, then send /resume."
+)
 
 
 class Account:
@@ -24,6 +32,21 @@ class Account:
         self.storage = storage
         self.clock = clock
         self.admins = frozenset(admins)
+        self._checked: dict[tuple[str, int], dt.datetime] = {}  # no notice before this
+
+    async def unreachable_notice(self, who: Who) -> Message | None:
+        """Tell an athlete whose daily messages stopped because their chat refused one
+        (blocked, DMs closed) what happened and how to restart them."""
+        key, now = (who.platform, who.user_id), self.clock.now()
+        if now < self._checked.get(key, now):
+            return None
+        async with self.storage.read() as unit:
+            athlete = await unit.athletes.by_user(who.platform, who.user_id)
+        blocked = athlete is not None and athlete.status == "blocked"
+        if len(self._checked) > 100_000:
+            self._checked.clear()
+        self._checked[key] = now + (NOTICE_EVERY if blocked else REACHABLE_FOR)
+        return say(UNREACHABLE) if blocked else None
 
     async def left(self, who: Who) -> None:
         """The person blocked the bot or left the chat: no messages until /start."""

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from plans import exercises
+
 
 @dataclass(frozen=True)
 class Option:
@@ -95,3 +97,18 @@ BY_NAME: dict[str, CommandSpec] = {c.name: c for c in COMMANDS}
 
 def listed() -> tuple[CommandSpec, ...]:
     return tuple(c for c in COMMANDS if c.listed)
+
+
+def complete(kind: str, typed: str, limit: int = 25) -> list[str]:
+    """Choices for an option as the person types (slash-command autocomplete): exercise
+    names closest to what is typed, or the first ones in the library when nothing is."""
+    if kind != "exercise":
+        return []
+    typed = typed.strip()
+    if not typed:
+        return sorted({ex.name for ex in exercises.LIBRARY.values()})[:limit]
+    starting = sorted(
+        {ex.name for ex in exercises.LIBRARY.values() if ex.name.lower().startswith(typed.lower())}
+    )
+    close = [ex.name for ex in exercises.suggest(typed, limit)]
+    return list(dict.fromkeys([*starting, *close]))[:limit]

@@ -119,7 +119,17 @@ class Dispatcher:
         assert not missing, f"a command without a use-case or the other way round: {missing}"
 
     async def handle(self, intent: Intent) -> list[Message]:
-        """The messages to send for one event from a chat."""
+        """The messages to send for one event from a chat, after a notice if the athlete's
+        daily messages stopped because their chat refused one."""
+        replies = await self._route(intent)
+        if isinstance(intent, Left | Edited):
+            return replies
+        if isinstance(intent, Command) and intent.name in ("start", "resume"):
+            return replies  # these restart the messages themselves
+        notice = await self.account.unreachable_notice(intent.who)
+        return replies if notice is None else [notice, *replies]
+
+    async def _route(self, intent: Intent) -> list[Message]:
         who = intent.who
         if isinstance(intent, Command):
             return await self.command(who, intent.name, intent.args)
