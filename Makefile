@@ -1,30 +1,39 @@
 # Two commands on a fresh machine: `make run` and `make test`. Both create .venv if missing
-# and (re)install when pyproject.toml changes.
+# and (re)install when pyproject.toml changes: `make run` only what the bot needs, `make test`
+# the development tools as well.
 VENV    ?= .venv
 PYTHON  ?= python3
 BIN     := $(VENV)/bin
-STAMP   := $(VENV)/.installed-stamp
+PIP     := $(BIN)/python -m pip install --quiet --disable-pip-version-check
+RUN_STAMP := $(VENV)/.run-stamp
+DEV_STAMP := $(VENV)/.dev-stamp
 PG_URL  := postgresql+asyncpg://postgres@localhost:5432/test
 
 .PHONY: run test lint typecheck unit bench clean
 
-$(STAMP): pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	@touch $(STAMP)
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
 
-run: $(STAMP)
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(PIP) -e .
+	@touch $(RUN_STAMP)
+
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
+	$(PIP) -e '.[dev]'
+	@touch $(RUN_STAMP) $(DEV_STAMP)
+
+run: $(RUN_STAMP)
 	$(BIN)/runstrong start
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
-typecheck: $(STAMP)
+typecheck: $(DEV_STAMP)
 	$(BIN)/mypy bot handlers plans db fakes tests bench
 
 # PostgreSQL tests run when TEST_DATABASE_URL is set, or when a server answers on localhost:5432.
-unit: $(STAMP)
+unit: $(DEV_STAMP)
 	@if [ -z "$$TEST_DATABASE_URL" ] && $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 1)" 2>/dev/null; then \
 		echo "PostgreSQL answers on localhost:5432: running the PostgreSQL tests too"; \
 		export TEST_DATABASE_URL="$(PG_URL)"; \
@@ -33,7 +42,7 @@ unit: $(STAMP)
 
 test: lint typecheck unit
 
-bench: $(STAMP)
+bench: $(DEV_STAMP)
 	$(BIN)/python -m bench
 
 clean:
