@@ -8,13 +8,16 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 FIGSIZE_IN = (8.0, 5.0)
 DPI = 110  # 880 × 550 px: sharp on a phone, small to send
-AXES_BOX = (0.1, 0.14, 0.86, 0.74)  # left, bottom, width, height as figure fractions
+AXES_BOX = (0.1, 0.22, 0.86, 0.66)  # left, bottom, width, height: the legend goes below
+LEGEND_COLUMNS = 4
 LABEL_PX_PER_CHAR = 7.5  # 10 pt text at 110 dpi, roughly
 LINE = "#1f6feb"
 PR = "#d1242f"
@@ -60,29 +63,44 @@ def render_progress(
     ylabel: str,
     bands: Sequence[PhaseBand] = (),
 ) -> bytes:
-    """One exercise over time: the line, PRs as red stars, phases shaded behind; PNG bytes."""
+    """One exercise over time as PNG bytes (see `progress_figure`)."""
+    figure = progress_figure(points, title=title, ylabel=ylabel, bands=bands)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI)
+    return buffer.getvalue()
+
+
+def progress_figure(
+    points: Sequence[Point],
+    *,
+    title: str,
+    ylabel: str,
+    bands: Sequence[PhaseBand] = (),
+) -> Figure:
+    """The line, PRs as red stars, phases shaded behind and named in a legend under the
+    plot (and on the band itself where the label fits)."""
     figure = Figure(figsize=FIGSIZE_IN, dpi=DPI)
     FigureCanvasAgg(figure)
     axes = figure.add_axes(AXES_BOX)
     xs = [_x(p.day) for p in points]
     ys = [p.value for p in points]
+    legend: dict[str, Artist] = {}
     for band in bands:
-        axes.axvspan(
-            _x(band.start),
-            _x(band.end),
-            color=PHASE_COLOURS.get(band.name, "#f2f2f2"),
-            zorder=0,
-            linewidth=0,
-        )
+        colour = PHASE_COLOURS.get(band.name, "#f2f2f2")
+        axes.axvspan(_x(band.start), _x(band.end), color=colour, zorder=0, linewidth=0)
+        legend.setdefault(band.label, Patch(facecolor=colour, edgecolor="#bbbbbb"))
     axes.plot(xs, ys, color=LINE, linewidth=2.2, marker="o", markersize=4 if len(ys) < 60 else 0)
     prs = [(x, y) for x, y, p in zip(xs, ys, points, strict=True) if p.pr]
     if prs:
-        axes.scatter(
-            [x for x, _ in prs], [y for _, y in prs], marker="*", s=180, color=PR,
-            zorder=5, label="PR",
+        stars = axes.scatter(
+            [x for x, _ in prs], [y for _, y in prs], marker="*", s=180, color=PR, zorder=5
+        )
+        legend["Personal record"] = stars
+    if legend:
+        figure.legend(
+            list(legend.values()), list(legend), loc="lower center", bbox_to_anchor=(0.5, 0.0),
+            ncols=min(len(legend), LEGEND_COLUMNS), fontsize=10, frameon=False,
         )  # fmt: skip
-        # Above the plot, right of the title: never on top of the line.
-        axes.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), fontsize=12, frameon=False)
     low, high = min(ys), max(ys)
     pad = max((high - low) * 0.12, abs(high) * 0.05, 1.0)
     axes.set_ylim(max(0.0, low - pad), high + pad * 1.6)
@@ -108,6 +126,4 @@ def render_progress(
     axes.grid(axis="y", color="#dddddd", linewidth=0.8)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI)
-    return buffer.getvalue()
+    return figure

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
 
@@ -57,10 +57,119 @@ class NewSet(NamedTuple):
 
 @dataclass(frozen=True)
 class NewWorkout:
+    """An imported workout; `started_at` is its start as the file gave it (local, naive)."""
+
     source_key: str
     performed_on: dt.date
     title: str
     sets: Sequence[NewSet]
+    started_at: dt.datetime | None = None
+
+
+# An imported batch's text: the workout's title, and on a second line when it started, so an
+# export gives it back at the time the athlete did it.
+_STARTED = "started "
+_STARTED_FORMAT = "%Y-%m-%d %H:%M"
+
+
+def import_text(title: str, started_at: dt.datetime | None) -> str:
+    title = " ".join(title.split())[:200] or "Workout"
+    if started_at is None:
+        return title
+    return f"{title}\n{_STARTED}{started_at:{_STARTED_FORMAT}}"
+
+
+def import_title(text: str) -> tuple[str, dt.datetime | None]:
+    """An imported batch's title and start (None for batches stored without one)."""
+    title, _, rest = text.partition("\n")
+    started: dt.datetime | None = None
+    if rest.startswith(_STARTED):
+        try:
+            started = dt.datetime.strptime(rest[len(_STARTED) :].strip(), _STARTED_FORMAT)
+        except ValueError:
+            started = None
+    return title, started
+
+
+class BatchInfo(Protocol):
+    """What grouping sets into sessions reads of a stored batch (`LogBatch` has it)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def source(self) -> str: ...
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def created_at(self) -> dt.datetime: ...
+
+
+class BatchRow(NamedTuple):
+    id: int
+    source: str
+    text: str
+    created_at: dt.datetime
+
+
+# Logs of one day this close together are one session: sets sent one message at a time
+# during a workout, or together after it. **Choice**: a morning and an evening session are
+# further apart than this.
+SESSION_GAP = dt.timedelta(hours=3)
+
+
+@dataclass(frozen=True)
+class LoggedSession:
+    """One workout as the athlete did it: a day's sets logged in the chat close together, or
+    one imported workout. `sets` in the order they were logged; `batches` oldest first."""
+
+    day: dt.date
+    sets: tuple[SetRow, ...]
+    batches: tuple[BatchInfo, ...]
+
+    @property
+    def imported(self) -> bool:
+        return any(b.source == "import" for b in self.batches)
+
+
+def sessions_of(
+    sets: Iterable[SetRow], batches: Mapping[int, BatchInfo], tz: dt.tzinfo
+) -> list[LoggedSession]:
+    """The athlete's sets as workouts, by day: each imported workout apart; the day's chat
+    logs (local dates in `tz`) together unless more than SESSION_GAP apart, and a log sent on
+    a later day for this one ("yesterday: …") with the day's last session. What /export
+    writes as one workout and what sending that file back is checked against."""
+    by_day: dict[dt.date, dict[int, list[SetRow]]] = {}
+    for s in sets:
+        by_day.setdefault(s.performed_on, {}).setdefault(s.batch_id, []).append(s)
+    found: list[LoggedSession] = []
+    for day in sorted(by_day):
+        ids = sorted(by_day[day])
+        chat = sorted(
+            (b for b in ids if b in batches and batches[b].source != "import"),
+            key=lambda b: (batches[b].created_at, b),
+        )
+        on_the_day = [b for b in chat if batches[b].created_at.astimezone(tz).date() == day]
+        groups: list[list[int]] = []
+        for b in on_the_day:
+            gap = batches[b].created_at - batches[groups[-1][-1]].created_at if groups else None
+            if gap is not None and gap <= SESSION_GAP:
+                groups[-1].append(b)
+            else:
+                groups.append([b])
+        later = [b for b in chat if b not in on_the_day]
+        if later and groups:
+            groups[-1] += later
+        elif later:
+            groups.append(later)
+        groups += [[b] for b in ids if b not in chat]  # imported workouts, each as it came
+        for group in groups:
+            rows = sorted((s for b in group for s in by_day[day][b]), key=lambda s: s.id)
+            infos = tuple(batches[b] for b in group if b in batches)
+            found.append(LoggedSession(day, tuple(rows), infos))
+    return found
 
 
 class SetValues(SetDone, Protocol):
@@ -144,6 +253,23 @@ class History:
             query = query.where(SetLog.performed_on < before)
         return _set_rows(await self.session.execute(query.order_by(*_SET_ORDER)))
 
+    async def last_logged(
+        self, athlete_ids: Collection[int], *, before: dt.date | None = None
+    ) -> dict[int, dt.date]:
+        """Each athlete's latest day with a logged set (before `before`); athletes who never
+        logged one are left out."""
+        found: dict[int, dt.date] = {}
+        for chunk in _chunks(sorted(set(athlete_ids))):
+            query = (
+                select(SetLog.athlete_id, func.max(SetLog.performed_on))
+                .where(SetLog.athlete_id.in_(chunk))
+                .group_by(SetLog.athlete_id)
+            )
+            if before is not None:
+                query = query.where(SetLog.performed_on < before)
+            found.update({a: d for a, d in (await self.session.execute(query)).all() if d})
+        return found
+
     async def exercise_counts(self, athlete_id: int) -> dict[str, int]:
         """How many sets of each exercise the athlete has logged."""
         query = (
@@ -181,18 +307,24 @@ class History:
             found.update(k for k in (await self.session.execute(query)).scalars() if k)
         return found
 
-    async def contents(self, athlete_id: int, days: Sequence[dt.date]) -> list[Content]:
-        """`content_of` each stored batch with sets on one of `days`."""
-        by_batch: dict[int, list[SetRow]] = {}
+    async def contents(
+        self, athlete_id: int, days: Sequence[dt.date], tz: dt.tzinfo
+    ) -> list[Content]:
+        """`content_of` each stored workout (`sessions_of`, local dates in `tz`) on one of
+        `days`."""
+        rows: list[SetRow] = []
         for chunk in _chunks(sorted(set(days))):
-            query = (
-                select(*_SET_COLUMNS)
-                .where(SetLog.athlete_id == athlete_id, SetLog.performed_on.in_(chunk))
-                .order_by(SetLog.id)
+            query = select(*_SET_COLUMNS).where(
+                SetLog.athlete_id == athlete_id, SetLog.performed_on.in_(chunk)
             )
-            for row in _set_rows(await self.session.execute(query)):
-                by_batch.setdefault(row.batch_id, []).append(row)
-        return [content_of(rows[0].performed_on, rows) for rows in by_batch.values()]
+            rows += _set_rows(await self.session.execute(query))
+        batches: dict[int, BatchInfo] = {}
+        for chunk in _chunks(sorted({r.batch_id for r in rows})):
+            query = select(LogBatch.id, LogBatch.source, LogBatch.text, LogBatch.created_at).where(
+                LogBatch.id.in_(chunk)
+            )
+            batches.update({r[0]: BatchRow(*r) for r in await self.session.execute(query)})
+        return [content_of(w.day, w.sets) for w in sessions_of(rows, batches, tz)]
 
     async def add_workouts(
         self, athlete_id: int, workouts: Sequence[NewWorkout], now: dt.datetime
@@ -212,7 +344,7 @@ class History:
                         "athlete_id": athlete_id,
                         "source": "import",
                         "source_key": w.source_key,
-                        "text": w.title[:4000],
+                        "text": import_text(w.title, w.started_at),
                         "performed_on": w.performed_on,
                         "states_before": {},
                         "created_at": now,

@@ -45,6 +45,7 @@ from typing import Literal
 from plans import exercises
 from plans.exercises import Exercise
 from plans.prescription import Prescription
+from plans.units import LB_TO_KG, MILE_KM
 
 __all__ = [
     "DoneCommand",
@@ -59,8 +60,6 @@ __all__ = [
     "suggestions_for",
 ]
 
-LB_TO_KG = 0.45359237
-MILE_KM = 1.609344
 MAX_REPS = 100
 MAX_LOAD_KG = 500.0
 MAX_SETS = 20
@@ -1087,6 +1086,24 @@ def _distance_km(raw: str, unit: str) -> float:
     return km
 
 
+_NOT_A_RECORD = frozenset(
+    {"what", "how", "when", "why", "where", "which", "should", "can", "could", "would",
+     "will", "shall", "is", "are", "do", "does", "may", "might", "planning", "plan",
+     "going", "tomorrow", "next", "gonna", "want", "wanna", "if"}
+)  # fmt: skip
+
+
+def _asks_or_plans(text: str, words: list[str]) -> bool:
+    """A question ("what should I eat before my long run?") or a plan ("long run
+    tomorrow"), which a runner does not mean as a record of a run."""
+    said = set(re.findall(r"[a-z0-9]+", text.lower()))
+    return (
+        "?" in text
+        or bool(words and words[0] in _NOT_A_RECORD)
+        or bool({"tomorrow", "planning", "gonna", "wanna", "should"} & said)
+    )
+
+
 def parse_run(text: str, *, today: dt.date) -> RunLog | None:
     """`long run 25k`, `intervals done`, `/run 10k hard`, `tempo 8k`, `easy run 5k` → RunLog;
     None when the text is not about a run. Without a kind word a run of ≥ 20 km counts as
@@ -1102,6 +1119,8 @@ def parse_run(text: str, *, today: dt.date) -> RunLog | None:
     words = re.findall(r"[a-z0-9]+", body)
     if not command and not (_RUN_WORDS & set(words)):
         return None
+    if not command and _asks_or_plans(text, words):
+        return None  # a question or a plan about a run, not a record of one
     first = re.match(r"\s*([^\W\d_]+(?:\s+[^\W\d_]+)*)", body)
     if not command and first is not None and exercises.resolve(first.group(1)) is not None:
         return None

@@ -50,6 +50,9 @@ Block = Literal[
 BLOCK_WEEKS = 4  # rule 4: 4-week blocks, the 4th a deload
 MAX_TRAINING_RUN = 6  # Bell et al. 2022: a deload at least every 6 training weeks
 COUNTDOWN_WEEKS = 26  # a race more than ~6 months away: base blocks until then
+# Choice: a first race-aligned week with this few days left after sign-up is no week of its
+# own; it leads into the next one (signing up on its last day doesn't use up week 1).
+LEAD_IN_DAYS = 3
 DELOAD_SETS = 0.6  # rule 4: volume −40 %
 DELOAD_LOAD = 0.9  # rule 4: load −10 %
 TAPER_SETS = 0.5  # Bosquet et al. 2007: volume −41–60 %, intensity kept
@@ -451,6 +454,14 @@ def weeks_out(race_date: dt.date, day: dt.date) -> int:
     return 0 if day >= race_date else (race_date - day - dt.timedelta(days=1)).days // 7
 
 
+def _lead_in(race_date: dt.date, plan_start: dt.date) -> bool:
+    """True when the plan starts in the last LEAD_IN_DAYS days of a countdown week that is
+    followed by at least one more build week: those days join the next week."""
+    start_out = weeks_out(race_date, plan_start)
+    days_left = (race_date - plan_start).days - 7 * start_out
+    return 3 <= start_out < COUNTDOWN_WEEKS and days_left <= LEAD_IN_DAYS
+
+
 def phase_for(profile: Profile, day: dt.date, plan_start: dt.date) -> PhaseInfo:
     """The phase and targets for `day` in a plan that began on `plan_start`."""
     race = profile.race
@@ -460,14 +471,19 @@ def phase_for(profile: Profile, day: dt.date, plan_start: dt.date) -> PhaseInfo:
     out = weeks_out(race.date, day)
     if out == 0:
         return replace(_race_week(), weeks_to_race=0)
-    first = min(weeks_out(race.date, plan_start), COUNTDOWN_WEEKS - 1)
+    start_out = weeks_out(race.date, plan_start)
+    slot = out  # the build week `day` falls in, counted back from the race
+    if _lead_in(race.date, plan_start):
+        start_out -= 1
+        slot = start_out if out == start_out + 1 else out  # lead-in days join the first week
+    first = min(start_out, COUNTDOWN_WEEKS - 1)
     build = _race_weeks(
         max(0, first - 1), profile.strength_experience, race.distance, profile.sessions_per_week
     )
     if out == 1:
         before = build[-1] if build else _strength(1, 1)
         return replace(_taper(before), weeks_to_race=1)
-    index = len(build) - (out - 1)  # week `out` counted back from the last pre-taper week
+    index = len(build) - (slot - 1)  # counted back from the last pre-taper week
     if 0 <= index < len(build):
         return replace(build[index], weeks_to_race=out)
     return replace(_rolling(profile, day, plan_start), weeks_to_race=out)

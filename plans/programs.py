@@ -14,7 +14,7 @@ import datetime as dt
 import itertools
 import math
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from plans.exercises import LIBRARY, harder_variant
@@ -77,6 +77,7 @@ class DayPlan:
     warmup_min: int = 0
     bodyweight: tuple[str, ...] = ()
     focus: str = ""  # overrides the phase focus in the message when set
+    started: bool = True  # False before the plan's first day: nothing planned, no phase yet
 
     def prescription(self, exercise: str) -> Prescription | None:
         return next((p for p in self.exercises if p.exercise == exercise), None)
@@ -373,7 +374,12 @@ def plan_day(
     plan_start: dt.date,
     moves: Sequence[tuple[dt.date, dt.date]] = (),
 ) -> DayPlan:
-    """The plan for `day`. `moves` are (from, to) pairs: the session on `from` is done on `to`."""
+    """The plan for `day`. `moves` are (from, to) pairs: the session on `from` is done on `to`.
+    Nothing is planned before `plan_start` (the sign-up day): no session, no mobility."""
+    if day < plan_start:
+        first = phase_for(profile, plan_start, plan_start)
+        starts = [f"Your plan starts {_fmt(plan_start)}."]
+        return replace(_rest_day(day, first, "Before your plan starts", starts), started=False)
     phase = phase_for(profile, day, plan_start)
     blocked = _race_blocked(profile, day)
     if blocked == "race_day":
@@ -392,7 +398,7 @@ def plan_day(
             notes.append(f"Your session moved to {_fmt(target)}.")
         if blocked == "recovery":
             notes.append("Recovering from your race: walk, stretch, no lifting yet.")
-        elif profile.session_minutes <= ROUTINE_MINUTES and day >= plan_start:
+        elif profile.session_minutes <= ROUTINE_MINUTES:
             return _routine_day(profile, states, day, phase, False, notes)
         return _mobility_day(profile, day, phase, notes)
     if profile.session_minutes <= ROUTINE_MINUTES:

@@ -31,9 +31,9 @@ from plans.logparse import SetEntry
 from plans.prescription import Prescription
 from plans.sessions import HOLD_CAP_S, PLYO_SET, bodyweight_range
 from plans.state import ExerciseState
-from plans.units import LB_TO_KG
+from plans.units import format_logged, format_rounded, format_weight
 
-__all__ = ["Progress", "describe_target", "format_kg", "next_state"]
+__all__ = ["Progress", "describe_target", "next_state"]
 
 DEFAULT_TARGET_RPE = 8.0  # rule 5: RPE 7–8
 STALL_SESSIONS = 3  # rule 6
@@ -91,13 +91,6 @@ class _Log:
     @property
     def holding(self) -> bool:
         return self.p is not None and self.p.mode == "hold"
-
-
-def format_kg(kg: float, units: str) -> str:
-    """A load in the athlete's unit for progression's sentences (lb to the half pound)."""
-    if units == "lb":
-        return f"{round(kg / LB_TO_KG * 2) / 2:g} lb"
-    return f"{round(kg, 2):g} kg"
 
 
 def _step_up(load: float, ex: Exercise, units: str, increment: float | None, steps: int) -> float:
@@ -264,7 +257,7 @@ def _prs(
     found: list[str] = []
     best = log.base.best_e1rm_kg
     if estimate is not None and best is not None and estimate > best + 0.005:
-        found.append(f"e1RM {format_kg(estimate, log.units)}")
+        found.append(f"e1RM {format_rounded(estimate, log.units)}")
     if best_reps is not None and top_reps > best_reps:
         found.append(f"{top_reps} reps @ {load_text}")
     return "PR: " + "; ".join(found) if found else None
@@ -307,7 +300,7 @@ def _loaded(
     )  # fmt: skip
     failed = any(s.failed for s in top) or min_reps < low
     rounding = _rounding(log)
-    shown = format_kg(load, units) if load is not None else "your load"
+    shown = format_logged(load, units) if load is not None else "your load"
 
     new_load, target, failures, stalled, building = load, low, 0, False, False
     if failed:
@@ -318,7 +311,7 @@ def _loaded(
             stalled = True
             reason = (
                 f"{name}: {STALL_SESSIONS} sessions in a row short of {low} reps at {shown}: "
-                f"−10 % to {format_kg(new_load, units)}, and build back up from {low}."
+                f"−10 % to {format_weight(new_load, units)}, and build back up from {low}."
             )
         else:
             target = min(max(base.target_reps or low, low), high) if same_load else low
@@ -330,7 +323,7 @@ def _loaded(
         new_load = _cut(load, HIGH_RPE_CUT, rounding, units)
         reason = (
             f"{name}: RPE {rpe:g} is well above the {target_rpe:g} we aim for: "
-            f"−5 % to {format_kg(new_load, units)}."
+            f"−5 % to {format_weight(new_load, units)}."
         )
     elif rpe is not None and rpe - target_rpe >= 1:
         target = min(max(min_reps, low), high)
@@ -348,7 +341,7 @@ def _loaded(
             bigger = f" (RPE {rpe:g} was easy: a bigger step)" if steps == 2 else ""
             reason = (
                 f"{name}: every set reached {high} at {shown}: "
-                f"{format_kg(new_load, units)} next{bigger}, back to {low} reps."
+                f"{format_weight(new_load, units)} next{bigger}, back to {low} reps."
             )
     else:
         target = min(max(min_reps + 1, low), high)
@@ -356,6 +349,10 @@ def _loaded(
         if load is None:
             reason += " Log the load to get load targets."
         building = True
+    if new_load is not None and not stalled:
+        # What the athlete typed in the other unit (225 lb for a kg athlete) is carried on
+        # as a load they can make in theirs.
+        new_load = round_load(new_load, rounding, units)
     estimate = _estimate(log, work)
     top_reps = max(s.reps or 0 for s in top)
     new_state = replace(
@@ -416,14 +413,16 @@ def _percent(log: _Log, best_reps: int | None) -> Progress:
         return Progress(new_state, reason)
     new_state = _with_e1rm(new_state, log, estimate)
     if new_state.e1rm_kg != base.e1rm_kg and new_state.e1rm_kg is not None:
-        reason = f"{name}: strong work: your e1RM is now {format_kg(new_state.e1rm_kg, log.units)}."
+        reason = (
+            f"{name}: strong work: your e1RM is now {format_rounded(new_state.e1rm_kg, log.units)}."
+        )
     elif p.tempo:
         reason = f"{name}: done. Speed is the point here: keep every rep fast."
     else:
         reason = f"{name}: done. Loads follow your e1RM in this phase."
     top_reps = max(s.reps or 0 for s in work)
     load = max((s.load_kg for s in work if s.load_kg), default=None)
-    shown = format_kg(load, log.units) if load else "your load"
+    shown = format_weight(load, log.units) if load else "your load"
     return Progress(new_state, reason, _prs(log, estimate, False, top_reps, best_reps, shown))
 
 
@@ -457,7 +456,7 @@ def _bodyweight(log: _Log, best_reps: int | None) -> Progress:
     rpes = [s.rpe for s in work if s.rpe is not None]
     rpe = max(rpes) if rpes else None
     target_rpe = p.rpe if p is not None else DEFAULT_TARGET_RPE
-    failures = 0
+    failures, building = 0, False
     failed = any(s.failed for s in work) or min_reps < low
     if failed:
         target, failures = _stall(base.failures, goal, low)
@@ -475,6 +474,7 @@ def _bodyweight(log: _Log, best_reps: int | None) -> Progress:
         step = 2 if rpe is not None and target_rpe - rpe >= 2 else 1
         target = min(max(min_reps, low) + step, high)
         reason = f"{name}: aim for {target} reps a set next time (top of the range: {high})."
+        building = True
     new_state = replace(
         base,
         target_reps=target,
@@ -485,7 +485,7 @@ def _bodyweight(log: _Log, best_reps: int | None) -> Progress:
     )
     top_reps = max(s.reps or 0 for s in work)
     pr = None if failed or best_reps is None or top_reps <= best_reps else f"PR: {top_reps} reps"
-    return Progress(new_state, reason, pr)
+    return Progress(new_state, reason, pr, building)
 
 
 def _hold(log: _Log) -> Progress:
@@ -579,4 +579,4 @@ def describe_target(
     if load is None or load <= 0:
         return head
     sign = "+" if kind in ("bodyweight", "hold") else ""
-    return f"{head} @ {sign}{format_kg(load, units)}"
+    return f"{head} @ {sign}{format_weight(load, units)}"

@@ -206,10 +206,11 @@ def render_week(plans: Sequence[DayPlan], units: str = "kg") -> Text:
     labels: list[str] = []
     for plan in plans:
         label = f"{plan.phase.label} wk {plan.phase.week}"
-        if label not in labels:
+        if plan.started and label not in labels:  # days before the plan have no phase
             labels.append(label)
     start = f"{first.date.day} {MONTH_LABELS[first.date.month - 1]}"
-    header = text(bold(f"Week of {start}"), " · ", italic(" → ".join(labels[:2])))
+    phases = " → ".join(labels[:2]) or "before your plan starts"
+    header = text(bold(f"Week of {start}"), " · ", italic(phases))
     total = sum(p.minutes for p in plans if p.kind == "strength")
     footer = f"Strength this week: ~{total} min"
     return lines(header, *(_week_line(p) for p in plans), footer)

@@ -15,6 +15,7 @@ from bot.core import CoreConfig, build_core
 from db.engine import Database
 from fakes.athletes import make_athlete
 from handlers.terminal.chat import LocalChat
+from plans.words import glossary
 from tests.conftest import BotHarness
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -43,6 +44,17 @@ async def test_help_lists_every_listed_command(bot: BotHarness) -> None:
     for command in listed():
         assert f"{command.shown} — {command.menu}" in reply
     assert "/stats" not in reply  # the operator's command is not advertised
+
+
+async def test_help_explains_the_coachs_words(bot: BotHarness) -> None:
+    """Issue 18: e1RM, RPE, tonnage and the phase names, in plain words, in one place."""
+    (reply,) = await bot.say(42, "/help")
+    assert "<b>Words I use</b>" in reply
+    for line in glossary():
+        assert f"• {line}" in reply
+    for word in ("e1RM — estimated max", "RPE — how hard a set felt", "Tonnage — ",
+                 "Anatomical adaptation — ", "Deload — ", "Taper — "):  # fmt: skip
+        assert word in reply
 
 
 async def test_telegram_menu_is_the_registry(bot: BotHarness) -> None:

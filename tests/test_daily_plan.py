@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from sqlalchemy import select
@@ -93,7 +94,8 @@ async def test_skip(bot: BotHarness) -> None:
 async def test_pause_and_resume(bot: BotHarness) -> None:
     athlete_id = await seed(bot)
     (reply,) = await bot.say(900, "/pause 3")
-    assert "resume Thu 26 Nov" in reply
+    # Monday's message is still to go out (07:00 is due, not sent): it is the first day off.
+    assert "Paused for 3 days: no messages Mon 23 – Wed 25 Nov; they resume Thu 26 Nov." in reply
     async with bot.db.read() as session:
         row = (
             await session.execute(
@@ -118,12 +120,40 @@ async def test_pause_and_resume(bot: BotHarness) -> None:
     assert "next workout arrives today at 07:00 (Berlin time)" in reply
 
 
+async def test_pause_says_exactly_which_days_are_quiet(bot: BotHarness) -> None:
+    """Issue 18: "/pause 3" on a Wednesday, after that day's message, said messages resume
+    Saturday, so only Thursday and Friday were quiet. Three days off are Thu, Fri and Sat."""
+    from tests.test_delivery import RecordingSender
+
+    sender = RecordingSender()
+    bot.clock.at = dt.datetime(2026, 11, 25, 5, 0, tzinfo=dt.UTC)
+    await seed(bot)
+    bot.clock.at = dt.datetime(2026, 11, 25, 6, 0, 5, tzinfo=dt.UTC)  # Wed, 07:00 in Berlin
+    await bot.core.delivery.tick(sender)
+    assert len(sender.to(900)) == 1
+    bot.clock.at = dt.datetime(2026, 11, 25, 11, 0, tzinfo=dt.UTC)
+    (reply,) = await bot.say(900, "/pause 3")
+    assert "Paused for 3 days: no messages Thu 26 – Sat 28 Nov; they resume Sun 29 Nov." in reply
+    for day in (26, 27, 28, 29):
+        bot.clock.at = dt.datetime(2026, 11, day, 6, 0, 5, tzinfo=dt.UTC)
+        await bot.core.delivery.tick(sender)
+        if day < 29:
+            assert len(sender.to(900)) == 1, f"a message on {day} Nov"
+    assert len(sender.to(900)) > 1  # Sunday's
+
+    (one,) = await bot.say(900, "/pause 1")  # Sunday's message went out: Monday is off
+    assert "Paused for 1 day: no messages on Mon 30 Nov; they resume Tue 1 Dec." in one
+    (across,) = await bot.say(900, "/pause 3")
+    assert "no messages Mon 30 Nov – Wed 2 Dec; they resume Thu 3 Dec." in across
+
+
 async def test_time_command_changes_delivery(bot: BotHarness) -> None:
     await seed(bot)
     replies = await bot.say(900, "/time")
     assert "When should your daily workout arrive" in replies[-1]
+    assert not re.search(r"\d+/\d+ ·", replies[-1])  # no onboarding counter outside setup
     replies = await bot.say(900, "9:15")
-    assert "Saved" in replies[-1]
+    assert replies[-1] == "✅ <b>Daily message at 09:15 (Berlin time) from today</b>."
     async with bot.db.read() as session:
         row = (
             await session.execute(
@@ -219,7 +249,7 @@ async def test_no_message_on_rest_days_when_mobility_is_off(bot: BotHarness) -> 
     sessions = [r.text for r in sender.to(900) if r.text.startswith("Session")]
     others = [r.text for r in sender.to(900) if not r.text.startswith("Session")]
     assert len(sessions) == 2  # Wednesday and Friday
-    assert len(others) == 1 and "tonnage" in others[0].plain.lower()  # only Sunday's summary
+    assert len(others) == 1 and "your week" in others[0].plain.lower()  # only Sunday's summary
 
 
 async def test_a_refused_delivery_is_explained_at_the_next_message(bot: BotHarness) -> None:
@@ -245,3 +275,46 @@ async def test_a_refused_delivery_is_explained_at_the_next_message(bot: BotHarne
     async with bot.db.read() as session:
         athlete = await session.get(Athlete, athlete_id)
         assert athlete is not None and athlete.status == "active"
+
+
+async def test_time_and_settings_questions_have_no_setup_header(bot: BotHarness) -> None:
+    """Outside onboarding a question has no "7/16 · Daily message" counter, and /time
+    confirms the new time in the athlete's zone, from the day it takes effect."""
+    await seed(bot)
+    await bot.say(900, "/time")
+    replies = await bot.say(900, "6:45")  # 07:00 in Berlin now: today's 06:45 has passed
+    assert replies == ["✅ <b>Daily message at 06:45 (Berlin time) from tomorrow</b>."]
+    replies = await bot.say(900, "/settings")
+    replies = await bot.press(900, "set:days")
+    assert "I suggest" in replies[-1]
+    assert "Strength days" not in replies[-1] and not re.search(r"\d+/\d+", replies[-1])
+    replies = await bot.press(900, "set:timezone")
+    assert "Where are you?" in replies[-1] and not re.search(r"\d+/\d+", replies[-1])
+    await bot.say(900, "New York")
+    replies = await bot.say(900, "yes")
+    # 06:45 in New York is 12:45 in Berlin: still to come today.
+    assert replies == ["✅ <b>Daily message at 06:45 (New York time) from today</b>."]
+
+
+async def test_changing_hard_days_in_settings_resuggests_strength_days(bot: BotHarness) -> None:
+    """Strength days Mon, Fri suit a hard run on Thursday; moving it to Tuesday makes Monday
+    the day before it, so the days are suggested anew (and the reply says so)."""
+    athlete_id = await seed(bot, hard_days=["thu"], strength_days=["mon", "fri"])
+    await bot.say(900, "/settings")
+    await bot.press(900, "set:running")
+    for data in ("ob:running_years:2plus", "ob:running_days:done", "ob:long_run_day:6",
+                 "ob:hard_days:t3", "ob:hard_days:t1"):  # fmt: skip
+        await bot.press(900, data)
+    replies = await bot.press(900, "ob:hard_days:done")
+    assert (
+        "Your running week changed, so I re-suggest <b>Wed, Fri</b> (was Mon, Fri)" in (replies[-1])
+    )
+    replies = await bot.press(900, "ob:strength_days:done")
+    assert "strength days now Wed, Fri" in replies[-1]
+    async with bot.db.read() as session:
+        athlete = await session.get(Athlete, athlete_id)
+        assert athlete is not None and athlete.profile is not None
+        assert athlete.profile["hard_days"] == ["tue"]
+        assert athlete.profile["strength_days"] == ["wed", "fri"]
+    (week,) = await bot.say(900, "/week")
+    assert "Upper body" not in week and "Mon 23</b> 💪" not in week

@@ -63,7 +63,7 @@ async def test_log_undo_and_redelivery_after_sigkill(
         again = dict(payload, update_id=payload["update_id"] + 1_000)
         api.push_update(again)  # and even the same message in a new update
         api.push_text(chat, "hello")
-        await api.wait_for_message(chat, contains="/log", start=mark)
+        await api.wait_for_message(chat, contains="👋 Hi", start=mark)
         texts = [c.params.get("text", "") for c in api.calls[mark:] if c.method == "sendMessage"]
         assert not any("Next:" in text for text in texts)  # not stored or confirmed again
         assert await _counts(temp_db.url) == (1, 3)

@@ -123,7 +123,9 @@ async def test_two_replicas_share_the_work_and_survive_a_sigkill(
             await api.wait_for_message(chat, contains="How long have you been running?",
                                        start=mark, timeout=15)  # fmt: skip
             answers = [
-                "ob:running_years:2plus", "ob:running_days:5", "ob:long_run_day:6",
+                "ob:running_years:2plus", "ob:running_days:t0", "ob:running_days:t1",
+                "ob:running_days:t2", "ob:running_days:t3", "ob:running_days:t6",
+                "ob:running_days:done", "ob:long_run_day:6",
                 "ob:hard_days:t1", "ob:hard_days:done", "ob:race:none", "ob:experience:some",
                 "ob:equipment:gym", "ob:sessions:2", "ob:minutes:30", "ob:strength_days:done",
                 "ob:delivery_time:420", "ob:timezone:Europe/Berlin", "ob:timezone_confirm:yes",
@@ -139,9 +141,10 @@ async def test_two_replicas_share_the_work_and_survive_a_sigkill(
                 await api.wait_for(lambda c: _sent_to(c, chat), timeout=15, start=mark)
             await api.wait_for_message(chat, contains="You're all set", timeout=15)
 
-            # Set logs from onboarded athletes, alternating replicas.
-            logs = [(70_000 + i % LOGGERS, text) for i, text in enumerate(
-                ["squat 3x5 60kg", "deadlift 3x5 80kg", "bench 3x8 40kg"] * 4
+            # Set logs from onboarded athletes, alternating replicas (no two alike: the same
+            # message twice in a row would be asked about, not logged).
+            logs = [(70_000 + i % LOGGERS, f"{text} {40 + i}kg") for i, text in enumerate(
+                ["squat 3x5", "deadlift 3x5", "bench 3x8"] * 4
             )]  # fmt: skip
             mark = len(api.calls)
             for n, (user, text) in enumerate(logs):

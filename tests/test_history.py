@@ -13,6 +13,8 @@ import matplotlib.image
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.charts import PhaseBand, Point, progress_figure, render_progress
+from bot.coach.intents import Command, Who
 from bot.coach.planning import profile_of
 from bot.coach.summary import compose_weekly
 from db.history import athlete_tables
@@ -158,7 +160,7 @@ async def test_export_import_round_trip_preserves_every_set(bot: BotHarness) -> 
     await seed_logs(bot, first, SESSIONS)
     mark = len(bot.api.calls)
     replies = await bot.say(701, "/export")
-    assert "14 sets over 3 days" in replies[0]
+    assert "14 sets in 3 workouts over 3 days" in replies[0]
     content = _document(bot, mark, ".csv")
     profile = json.loads(_document(bot, mark, ".json"))
     assert profile["athlete"]["timezone"] == "Europe/Berlin"
@@ -223,17 +225,16 @@ async def test_reimporting_your_own_export_adds_only_what_is_new(bot: BotHarness
     out = io.StringIO()
     csv.writer(out).writerows([*table, extra])
     (mixed,) = _texts(await send_file(bot, 704, "more.csv", out.getvalue().encode()))
-    assert "Imported 1 workout (1 sets)" in mixed, mixed
+    assert "Imported 1 workout (1 set)" in mixed, mixed
     assert "3 were already in your history" in mixed
     after = await stored_sets(bot, athlete)
     assert len(after) == len(before) + 1
     assert (dt.date(2026, 11, 2), "back_squat", 1, 3, None, 70.0) == after[0][:6]
 
 
-async def test_two_logs_in_one_minute_export_as_two_workouts(bot: BotHarness) -> None:
-    """A file holds a workout per title and start minute: two logs sent in the same minute
-    stay two workouts, so sending the export back adds nothing and another athlete gets
-    both as they were."""
+async def test_two_logs_of_one_session_export_as_one_workout(bot: BotHarness) -> None:
+    """Two logs sent during one session are one workout in the file, so sending the export
+    back adds nothing and another athlete gets the session as it was."""
     athlete = await make_athlete(bot.db, 705, now=NOW)
     for text in ("squat 3x5 60kg", "bench 3x8 40kg"):
         (reply,) = await bot.say(705, text)
@@ -242,7 +243,7 @@ async def test_two_logs_in_one_minute_export_as_two_workouts(bot: BotHarness) ->
 
     other = await make_athlete(bot.db, 706, now=NOW)
     (imported,) = _texts(await send_file(bot, 706, "workouts.csv", content))
-    assert "Imported 2 workouts (6 sets)" in imported, imported
+    assert "Imported 1 workout (6 sets)" in imported, imported
     assert await stored_sets(bot, other) == before
 
 
@@ -333,10 +334,17 @@ async def test_progress_chart_and_history(bot: BotHarness) -> None:
     (recent,) = await bot.say(705, "/history")
     assert "Wed 18 Nov 2026" in recent and "Sat 14 Nov 2026" in recent
     assert "Back squat: 2×5 @ 65 kg" in recent
-    assert "Back squat: 5/5/4 @ 62.5 kg @RPE 9.5 (1 missed)" in recent
+    assert "Back squat: 5/5/4 @ 62.5 kg, RPE 9.5 — 1 set short of the target reps" in recent
+    # RPE is explained once, where the reply first uses it (the newest day).
+    assert recent.count("(effort out of 10)") == 1
+    assert "Romanian deadlift: 1×8 @ 45.36 kg, RPE 7.5 (effort out of 10)" in recent
     assert "Split squat: 1×8 @ 16 kg /side" in recent and "Plank: 1×60 s" in recent
     (squats,) = await bot.say(705, "/history squat")
-    assert squats.count("\n") >= 3 and "e1RM 75.83 kg" in squats and "🏆" in squats
+    assert squats.count("\n") >= 3 and "🏆" in squats
+    # Estimated maxes in whole kg, explained the first time: 65 × (1 + 5/30) = 75.83 → 76,
+    # 62.5 × (1 + 5/30) = 72.92 → 73 (issue 18's "e1RM 72.92 kg").
+    assert "· estimated max (e1RM) 76 kg" in squats and "· e1RM 73 kg" in squats
+    assert "72.92" not in squats and squats.count("estimated max") == 1
     (custom,) = await bot.say(705, "/history landmine press")
     assert "Landmine press" in custom and "1×10 @ 20 kg" in custom
 
@@ -365,8 +373,9 @@ async def test_weekly_summary(bot: BotHarness) -> None:
     assert len(text) < 1500
     assert "16–22 Nov" in text
     assert "Sessions: 2 of 2 planned done" in text  # PROFILE: strength on Wed and Fri
-    assert "Sets: 5" in text and "tonnage 1,135 kg" in text  # 3×65×5 + 2 sides × 10×8
-    assert "PRs: 1 — Back squat e1RM 75.83 kg" in text  # the plank was shorter: no PR
+    # 3×65×5 + 2 sides × 10×8
+    assert "Sets: 5 · 1,135 kg lifted in total (tonnage: load × reps)" in text
+    assert "PRs: 1 — Back squat estimated max (e1RM) 76 kg" in text  # the plank: shorter
     phase = phase_for(profile_of(athlete), dt.date(2026, 11, 23), plan_start)
     assert f"Next week: **{phase.label}** (week {phase.week}" in markup(text)
     assert phase.focus in text
@@ -482,3 +491,111 @@ async def test_a_big_import_says_it_is_working_and_never_holds_up_other_chats(
     assert "Imported 1,000 workouts" in texts[-1] or "Imported 1000 workouts" in texts[-1]
     assert await count(bot, SetLog, importer) == 50_000
     assert longest < 0.25, f"the event loop stood still for {longest:.2f} s"
+
+
+# --- issue 18: a new user's first two weeks ----------------------------------------------------
+
+
+async def test_export_has_one_workout_per_session_at_the_time_it_was_logged(
+    bot: BotHarness,
+) -> None:
+    """A session logged in several messages is one workout, stamped from the first log to the
+    last (local time); a log sent the next morning for the day before joins that day's
+    session; a morning and an evening session stay two. Sending the file back adds nothing;
+    another athlete gets the same workouts."""
+    athlete = await make_athlete(bot.db, 720, now=NOW)
+    logs = [
+        (dt.datetime(2026, 11, 23, 17, 5), "squat 3x5 60kg"),  # 18:05 in Berlin
+        (dt.datetime(2026, 11, 23, 17, 12), "bench 3x8 40kg"),
+        (dt.datetime(2026, 11, 23, 17, 31), "squat 2x5 60kg"),
+        (dt.datetime(2026, 11, 24, 6, 40), "yesterday plank 3x45s"),
+        (dt.datetime(2026, 11, 25, 6, 15), "pull-up 3x5"),  # 07:15
+        (dt.datetime(2026, 11, 25, 18, 0), "deadlift 3x5 80kg"),  # 19:00
+    ]
+    for when, log in logs:
+        bot.clock.at = when.replace(tzinfo=dt.UTC)
+        (reply,) = await bot.say(720, log)
+        assert "Logged" in reply, reply
+    mark = len(bot.api.calls)
+    (said, _) = await bot.say(720, "/export")
+    assert "17 sets in 3 workouts over 2 days" in said, said
+    table = list(csv.DictReader(io.StringIO(_document(bot, mark, ".csv").decode())))
+    workouts: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
+    for row in table:
+        key = (row["title"], row["start_time"], row["end_time"])
+        workouts.setdefault(key, []).append((row["exercise_title"], row["set_index"]))
+    assert list(workouts) == [
+        ("RunStrong session", "23 Nov 2026, 18:05", "23 Nov 2026, 18:31"),
+        ("RunStrong session", "25 Nov 2026, 07:15", "25 Nov 2026, 07:15"),
+        ("RunStrong session", "25 Nov 2026, 19:00", "25 Nov 2026, 19:00"),
+    ]
+    monday = workouts["RunStrong session", "23 Nov 2026, 18:05", "23 Nov 2026, 18:31"]
+    assert monday == [("Back squat", str(i)) for i in range(5)] + [
+        ("Bench press", str(i)) for i in range(3)
+    ] + [("Plank", str(i)) for i in range(3)]  # in the order logged, numbered per exercise
+
+    content, before = await _export_and_send_back(bot, 720, athlete, batches=6)
+    other = await make_athlete(bot.db, 721, now=NOW)
+    (imported,) = _texts(await send_file(bot, 721, "workouts.csv", content))
+    assert "Imported 3 workouts (17 sets)" in imported, imported
+
+    def unnumbered(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        return sorted(r[:2] + r[3:] for r in rows)  # one session's squats are one exercise
+
+    assert unnumbered(await stored_sets(bot, other)) == unnumbered(before)
+    # Each workout comes back as it went out, at its own time, and again adds nothing.
+    mark = len(bot.api.calls)
+    await bot.say(721, "/export")
+    again = list(csv.DictReader(io.StringIO(_document(bot, mark, ".csv").decode())))
+    assert [(r["title"], r["start_time"], r["exercise_title"]) for r in again] == [
+        (r["title"], r["start_time"], r["exercise_title"]) for r in table
+    ]
+    (twice,) = _texts(await send_file(bot, 721, "workouts.csv", content))
+    assert "Already imported" in twice
+
+
+async def test_the_profile_names_the_athletes_own_platform(bot: BotHarness) -> None:
+    await make_athlete(bot.db, 1, now=NOW, platform="terminal")
+    (reply,) = await bot.core.dispatcher.handle(Command(Who("terminal", 1, 1), "export"))
+    assert reply.attachment is not None and reply.attachment.filename.endswith(".json")
+    assert json.loads(reply.attachment.content)["athlete"]["platform"] == "terminal"
+
+
+async def test_a_chart_needs_three_sessions_and_says_so(bot: BotHarness) -> None:
+    """One or two sessions are a dot or two in a shaded band: said in words instead, with
+    what the chart will show; counts agree with their number everywhere."""
+    athlete = await make_athlete(bot.db, 722, now=NOW)
+    await seed_logs(bot, athlete, [(_day(5), "back_squat", 5, None, 62.5, None, False, False, "")])
+    mark = len(bot.api.calls)
+    (one,) = await bot.say(722, "/progress squat")
+    assert not [c for c in bot.api.calls[mark:] if c.method == "sendPhoto"]
+    assert "Back squat</b>: 1 session so far: estimated max (e1RM) 73 kg last time" in one, one
+    assert "Log 2 more sessions and /progress draws a chart: your e1RM session by session" in one
+    assert "training phases shaded behind" in one
+    (history,) = await bot.say(722, "/history squat")
+    assert "last 1 session\n" in history and "1 sessions" not in history
+    (export,) = (await bot.say(722, "/export"))[:1]
+    assert "📦 Your workouts: 1 set in 1 workout over 1 day," in export
+
+    await seed_logs(bot, athlete, [(_day(2), "back_squat", 5, None, 65.0, None, False, False, "")])
+    (two,) = await bot.say(722, "/progress squat")
+    assert "2 sessions so far" in two and "best e1RM 76 kg" in two
+    assert "Log 1 more session and" in two
+
+
+def test_every_chart_names_its_phases() -> None:
+    """The shaded bands are named in a legend, whatever their width."""
+    days = [dt.date(2026, 11, 2) + dt.timedelta(days=3 * i) for i in range(4)]
+    points = [Point(d, 70.0 + i, pr=i == 3) for i, d in enumerate(days)]
+    bands = [
+        PhaseBand(days[0], days[2], "anatomical_adaptation", "Anatomical adaptation"),
+        PhaseBand(days[2], days[3] + dt.timedelta(days=1), "strength", "Strength"),
+    ]
+    figure = progress_figure(points, title="Back squat", ylabel="kg", bands=bands)
+    (legend,) = figure.legends
+    assert [t.get_text() for t in legend.get_texts()] == [
+        "Anatomical adaptation", "Strength", "Personal record",
+    ]  # fmt: skip
+    assert render_progress(points, title="Back squat", ylabel="kg", bands=bands).startswith(
+        PNG_SIGNATURE
+    )

@@ -40,10 +40,10 @@ async def chat_session(settings: Settings, state: Path, script: str) -> str:
     return out.getvalue()
 
 
-# Setup by numbered buttons: 2+ years, 4 days, long run Sat, hard day Tue (toggled, Done), no
-# race, some lifting, a gym, 2 sessions of 30 min, the suggested days, 07:00, Berlin (typed,
-# confirmed), kg, no known weights, Confirm.
-ONBOARD = "\n".join("3 4 6 2 9 1 2 3 2 3 8 4 Berlin 1 1 1 11".split())
+# Setup by numbered buttons: 2+ years, running Tue, Thu, Sat, Sun (toggled, Done), long run Sat
+# (of the running days), hard day Tue (toggled, Done), no race, some lifting, a gym, 2 sessions
+# of 30 min, the suggested days, 07:00, Berlin (typed, confirmed), kg, no known weights, Confirm.
+ONBOARD = "\n".join("3 2 4 6 7 8 3 1 5 1 2 3 2 3 8 4 Berlin 1 1 1 11".split())
 
 
 async def test_buttons_are_numbered_and_a_number_presses_one(
@@ -52,8 +52,8 @@ async def test_buttons_are_numbered_and_a_number_presses_one(
     out = await chat_session(settings, tmp_path / "state", "3\n5\n:quit\n")
     assert "Hi Ana" in out
     assert "[1] under a year" in out
-    assert "How many days a week do you run?" in out  # button 3 pressed
-    assert "Which days do you run?" in out or "Which day is your long run?" in out
+    assert "Which days do you run?" in out  # button 3 pressed
+    assert "[5] ✅ Fri" in out  # button 5 ticked Friday, redrawn in place
     assert "Bye" in out and "<b>" not in out
 
 
@@ -148,7 +148,7 @@ def is_png(path: Path) -> bool:
 async def test_charts_are_written_as_png_files(settings: Settings, tmp_path: Path) -> None:
     chat, out = await onboarded_chat(settings, tmp_path)
     try:
-        for days in (0, 3):
+        for days in (0, 3, 3):
             chat.clock.advance(dt.timedelta(days=days))
             await chat.handle_line("squat 3x5 60kg")
         await chat.handle_line("/progress squat")
@@ -173,5 +173,5 @@ def test_runstrong_start_without_a_token_opens_the_local_chat(tmp_path: Path) ->
     assert result.returncode == 0, result.stderr
     assert "local terminal chat" in result.stderr
     assert "How long have you been running?" in result.stdout
-    assert "How many days a week do you run?" in result.stdout
+    assert "Which days do you run?" in result.stdout
     assert (tmp_path / "data" / "runstrong.sqlite3").exists()

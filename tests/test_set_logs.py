@@ -15,16 +15,17 @@ from sqlalchemy import event, func, select
 from bot.coach.intents import Who
 from bot.coach.logbook import GRAMMAR_EXAMPLES
 from bot.coach.planning import plan_for
+from bot.coach.records import display_name
 from db.engine import Database
 from db.logs import LogBatches, log_context, progress_lookups
 from db.models import Athlete, ExerciseStateRow, LogBatch, PendingLog, RunLog, SetLog
 from db.repositories import Athletes
 from fakes.athletes import PROFILE as FACTORY_PROFILE
+from plans import exercises
 from plans.logparse import parse_log
 from plans.programs import day_label
 from tests import updates
 from tests.conftest import BotHarness
-from tests.test_onboarding import onboard_by_buttons
 
 # What onboard_by_buttons stores: strength on Wed (A: back squat 3×8-10 as the main lift)
 # and Fri; Mon 23 Nov 2026 (the fixture clock, 07:00 in Berlin) is a mobility day.
@@ -33,6 +34,7 @@ PROFILE: dict[str, Any] = {
     "running_days": ["mon", "tue", "wed", "thu", "sun"],
     "known_loads": [],
 }
+WED_DATE = dt.date(2026, 11, 25)
 WEDNESDAY = dt.datetime(2026, 11, 25, 6, 0, tzinfo=dt.UTC)
 BERLIN = ZoneInfo("Europe/Berlin")
 PLAN_START = dt.date(2026, 11, 23)
@@ -170,53 +172,95 @@ async def test_several_lines_in_one_message(bot: BotHarness) -> None:
 
 
 async def test_done_logs_todays_prescription_exactly(bot: BotHarness) -> None:
+    """`done` logs each line as the session shows it; lines prescribed by feel (no load on
+    record yet) are not guessed: their weights are asked for."""
     bot.clock.at = WEDNESDAY  # 07:00 Wednesday in Berlin: session A
-    await onboard_by_buttons(bot, 13)
+    await seed(bot, 13)
+    await bot.say(13, "yesterday: squat 3x8 50kg")  # one load on record: the main lift's
     async with bot.storage.read() as unit:
         athlete = await unit.athletes.by_user("telegram", 13)
         assert athlete is not None
         planned = await plan_for(unit, athlete, dt.date(2026, 11, 25))
-    assert planned.plan.kind == "strength" and planned.plan.exercises
+    plan = planned.plan
+    assert plan.kind == "strength" and plan.exercises
+    by_feel = [
+        p for p in plan.exercises
+        if p.load_kg is None and p.exercise not in plan.bodyweight
+        and exercises.get(p.exercise).load_type == "external"
+    ]  # fmt: skip
+    assert by_feel, "the test needs a line prescribed by feel"
     (reply,) = await bot.say(13, "done")
-    assert "Logged" in reply and "Back squat 3×8" in reply  # the session's target: 8
+    assert "Logged" in reply and "as prescribed" in reply
+    assert "Which weights did you use for " + display_name(by_feel[0].exercise) in reply
     expected = [
         (p.exercise, p.target, p.seconds, p.load_kg, p.per_side)
-        for p in planned.plan.exercises
+        for p in plan.exercises
+        if p not in by_feel
         for _ in range(p.sets)
     ]
-    stored = await sets(bot, 13)
+    stored = [s for s in await sets(bot, 13) if s.performed_on == dt.date(2026, 11, 25)]
     assert [(s.exercise, s.reps, s.seconds, s.load_kg, s.per_side) for s in stored] == expected
-    assert all(s.performed_on == dt.date(2026, 11, 25) and not s.failed for s in stored)
-    assert await next_lines_match_the_sessions(bot, 13, reply) >= 3
+    assert any(e[0] == "back_squat" and e[3] == 50.0 for e in expected)
+    assert not any(s.failed for s in stored)
+    assert len(reply.splitlines()) <= 10  # a phone screen, not one line per exercise
     # The same session can't be marked done twice (by text or by the ✅ button).
     (again,) = await bot.say(13, "done")
     assert "already logged" in again
-    assert len(await sets(bot, 13)) == len(expected)
+
+
+async def test_done_on_a_mobility_day_logs_nothing(bot: BotHarness) -> None:
+    await seed(bot, 17)  # Monday 23 Nov: a mobility day
+    (reply,) = await bot.say(17, "done")
+    assert "mobility day: nothing to log" in reply
+    assert await sets(bot, 17) == []
 
 
 async def test_done_except_logs_the_exception(bot: BotHarness) -> None:
     bot.clock.at = WEDNESDAY
     await seed(bot, 14)
     (reply,) = await bot.say(14, "done except squat 3x4")
-    assert "Back squat 3×4" in reply and "Under 8 reps (1 of 3)" in reply
+    assert "Back squat" in reply and "Under 8 reps (1 of 3)" in reply
     squats = await sets(bot, 14, "back_squat")
     assert [(s.reps, s.failed) for s in squats] == [(4, True)] * 3  # below the 8-10 range
     others = [s for s in await sets(bot, 14) if s.exercise != "back_squat"]
     assert others and not any(s.failed for s in others)
+    assert not any(s.load_kg is None and s.exercise == "dumbbell_row" for s in others)
 
 
 async def test_done_button_logs_the_prescription(bot: BotHarness) -> None:
     bot.clock.at = WEDNESDAY
     await seed(bot, 15)
+    await bot.say(15, "yesterday: squat 3x8 50kg")
     logbook = bot.core.dispatcher.logbook
     replies = await logbook.log_prescription(Who("telegram", 15, 15, event="u1"))
-    assert "Back squat" in replies[0].text and replies[0].ack == "Logged ✅"
-    assert len(await sets(bot, 15, "back_squat")) == 3
+    assert "Logged" in replies[0].text and replies[0].ack == "Logged ✅"
+    today = [s for s in await sets(bot, 15, "back_squat") if s.performed_on == WED_DATE]
+    assert [(s.reps, s.load_kg) for s in today] == [(9, 50.0)] * 3  # yesterday's 8, +1
     again = await logbook.log_prescription(
         Who("telegram", 15, 15, event="u2"), dt.date(2026, 11, 25)
     )
     assert "already logged" in again[0].text
-    assert len(await sets(bot, 15, "back_squat")) == 3
+    assert len(await sets(bot, 15, "back_squat")) == 6
+
+
+async def test_the_same_message_twice_is_asked_about(bot: BotHarness) -> None:
+    await seed(bot, 25)
+    await bot.say(25, "squat 3x5 60kg")
+    sent = await bot.feed(updates.message(25, "Squat 3x5 60 kg"))
+    assert "You sent exactly this" in sent[0]["text"]
+    assert len(await sets(bot, 25)) == 3
+    yes = buttons(sent)[0]
+    (reply, *_) = await bot.press(25, yes)
+    assert "Back squat 3×5 @ 60 kg" in reply
+    assert len(await sets(bot, 25)) == 6
+    await bot.say(25, "/run 10k")
+    sent = await bot.feed(updates.message(25, "/run 10k"))
+    assert "You sent exactly this" in sent[0]["text"]
+    assert await bot.press(25, buttons(sent)[1]) == ["OK, I didn't log that message."]
+    assert await count(bot, RunLog) == 1
+    bot.clock.advance(dt.timedelta(minutes=11))  # much later: the same work done again
+    (later,) = await bot.say(25, "squat 3x5 60kg")
+    assert "Back squat 3×5 @ 60 kg" in later
 
 
 async def test_redelivered_update_or_message_is_stored_once(bot: BotHarness) -> None:
@@ -403,7 +447,6 @@ async def test_double_progression_over_three_sessions(bot: BotHarness) -> None:
     assert await next_lines_match_the_sessions(bot, 29, second) == 1
     bot.clock.advance(dt.timedelta(days=9))  # Fri 4 Dec: session A again
     (third,) = await bot.say(29, "done")  # as prescribed: 3×10 @ 60 kg from the state
-    assert "Back squat 3×10 @ 60 kg" in third
     assert "62.5 kg next, back to 8 reps" in third  # the top: more load, reps back down
     assert "Back squat 2×8-10 @ 57.5 kg, aim for 8" in third  # Wed 16 Dec: the deload week
     assert "deload" in third
@@ -435,10 +478,47 @@ async def test_log_command_shows_examples_that_parse(bot: BotHarness) -> None:
 
 async def test_junk_gets_a_helpful_hint(bot: BotHarness) -> None:
     await seed(bot, 32)
-    for text in ["hello coach", "thanks!", "what should I do today?", "squat", "🙂"]:
+    for text in ["what should I do today?", "squat", "blah blah"]:
         (reply,) = await bot.say(32, text)
         assert "/log" in reply and "squat 3x5 60kg" in reply, text
     assert await count(bot, LogBatch) == 0
+
+
+@pytest.mark.parametrize(
+    ("said", "answer"),
+    [
+        ("hello coach", "👋 Hi Runner"),
+        ("thanks!", "You're welcome"),
+        ("💪", "💪 Love it"),
+        ("👍", "👍 Love it"),
+        ("my knee hurts after squats", "see a physio or a doctor"),
+        ("what should I eat before my long run?", "I didn't catch that"),
+    ],
+)
+async def test_greetings_emoji_and_pain_get_a_fitting_word(
+    bot: BotHarness, said: str, answer: str
+) -> None:
+    await seed(bot, 33)
+    (reply,) = await bot.say(33, said)
+    assert answer in reply
+    assert await count(bot, LogBatch) == 0 and await count(bot, RunLog) == 0
+
+
+async def test_examples_follow_the_athletes_unit_and_kit(bot: BotHarness) -> None:
+    await seed(bot, 34, units="lb")
+    (hint,) = await bot.say(34, "blah")
+    assert "squat 3x5 135lb" in hint and "kg" not in hint
+    (error,) = await bot.say(34, "squat 3x0 100")
+    assert "kg" not in error
+
+
+async def test_pounds_typed_by_a_kg_athlete_read_back_as_typed(bot: BotHarness) -> None:
+    await seed(bot, 35)
+    (reply,) = await bot.say(35, "deadlift 5x5 225 lbs")
+    assert "Deadlift 5×5 @ 225 lb" in reply
+    assert "102.5 kg" in reply and "102.06" not in reply  # the next load: loadable in kg
+    row = await state(bot, 35, "deadlift")
+    assert row is not None and row.working_load_kg == 102.5
 
 
 async def test_not_onboarded_and_group_chats(bot: BotHarness) -> None:

@@ -66,7 +66,7 @@ SHAPES: Mapping[str, tuple[tuple[_Kind, ...], ...]] = {
     "st": ((words("today", "settings", "restart", "restart-yes", "restart-no"),),),
     "set": ((TOKEN,), (words("inc"), TOKEN)),  # a settings group; a load step
     "dl": ((words("done", "skip", "move"), DAY),),  # the daily message's buttons
-    "lg": ((ROW, words("x")), (ROW, SMALL, _Kind(r"c|[sa][0-9]{1,2}"))),  # a pending log
+    "lg": ((ROW, words("x")), (ROW, SMALL, _Kind(r"c|y|[sa][0-9]{1,2}"))),  # a pending log
     "hi": ((words("keep"),), (words("del"), NUMBER)),  # /deleteme
     "go": ((words("today", "week", "log", "help", "settings", "start"),),),  # a command
 }

@@ -8,7 +8,7 @@ import re
 
 from bot.clock import Clock
 from bot.coach.actions import Action
-from bot.coach.delivery import DeliveryService, day_message
+from bot.coach.delivery import DAILY, DeliveryService, comeback, day_message
 from bot.coach.inputs import format_minute
 from bot.coach.intents import Who
 from bot.coach.logbook import Logbook
@@ -17,9 +17,12 @@ from bot.coach.planning import local_today, moves_of, plan_for, profile_of, week
 from bot.coach.zones import label_for, tzinfo_for
 from db.models import Athlete
 from db.uow import Storage, Unit
-from plans.programs import check_move, day_label
+from plans.exercises import LIBRARY
+from plans.programs import DayPlan, check_move, day_label
 from plans.render import render_week
 from plans.text import code
+from plans.units import format_weight
+from plans.words import plural
 
 NOT_SET_UP = say("Let's set you up first: send /start.")
 MAX_PAUSE_DAYS = 90
@@ -62,7 +65,9 @@ class Daily:
             if athlete is None:
                 return [NOT_SET_UP]
             planned = await plan_for(unit, athlete, local_today(athlete, now))
-            return [day_message(planned.plan, athlete.units, skipped=planned.skipped)]
+            last = await _last_logged(unit, athlete)
+            plan = comeback(athlete, planned.plan, last)
+            return [day_message(plan, athlete.units, skipped=planned.skipped)]
 
     async def week(self, who: Who) -> list[Message]:
         now = self.clock.now()
@@ -72,6 +77,11 @@ class Daily:
                 return [NOT_SET_UP]
             today = local_today(athlete, now)
             plans = await week_for(unit, athlete, today - dt.timedelta(days=today.weekday()))
+            last = await _last_logged(unit, athlete)
+            # Only the next session is the comeback: logging it ends the break.
+            upcoming = [i for i, p in enumerate(plans) if p.date >= today and p.kind == "strength"]
+            if upcoming:
+                plans[upcoming[0]] = comeback(athlete, plans[upcoming[0]], last)
             return [Message(render_week(plans, athlete.units))]
 
     async def pause(self, who: Who, args: str) -> list[Message]:
@@ -96,10 +106,14 @@ class Daily:
                 athlete.status, athlete.paused_until = "paused", None
                 text = "⏸ Paused. No daily messages until you send /resume."
             else:
-                back = local_today(athlete, now) + dt.timedelta(days=days)
+                # N days without a message: from today if today's is still to come, else
+                # from tomorrow (a /pause after the morning's message keeps today's).
+                today = local_today(athlete, now)
+                sent = await unit.deliveries.done_for(athlete.id, DAILY, today)
+                first = today + dt.timedelta(days=1 if sent else 0)
+                back = first + dt.timedelta(days=days)
                 athlete.status, athlete.paused_until = "active", back
-                plural = "s" if days > 1 else ""
-                text = f"⏸ Paused for {days} day{plural}: messages resume {day_label(back)}."
+                text = f"⏸ Paused for {plural(days, 'day')}: {_quiet(first, back)}"
             athlete.updated_at = now
             await self.delivery.schedule(unit, athlete)
             return [say(text + " Logging still works any time.")]
@@ -115,6 +129,24 @@ class Daily:
             when = self._when(athlete, due, now)
             return [say(f"▶️ Welcome back! Your next workout arrives {when}.")]
 
+    async def _comeback_on(self, who: Who, day: dt.date) -> Message | None:
+        """The "Done" button under a comeback session would log the full prescription, not
+        the lighter one shown: what to reply instead (None on any other day)."""
+        async with self.storage.read() as unit:
+            athlete = await self._athlete(unit, who)
+            if athlete is None:
+                return None
+            planned = await plan_for(unit, athlete, day)
+            lighter = comeback(athlete, planned.plan, await _last_logged(unit, athlete))
+        if lighter == planned.plan:
+            return None
+        example = _log_example(lighter, athlete.units)
+        return say(
+            "This one was lighter than the plan, so tell me what you did and I'll log exactly "
+            "that: reply e.g. ", code(example), ".",
+            ack="Reply with what you did",
+        )  # fmt: skip
+
     def _when(self, athlete: Athlete, due: dt.datetime | None, now: dt.datetime) -> str:
         if due is None:
             return "soon"
@@ -129,6 +161,9 @@ class Daily:
         if not isinstance(day, dt.date) or not isinstance(choice, str):
             return [EXPIRED]
         if choice == "done":
+            lighter = await self._comeback_on(who, day)
+            if lighter is not None:
+                return [lighter]
             return await self.logbook.log_prescription(who, day)
         now = self.clock.now()
         async with self.storage.write() as unit:
@@ -155,3 +190,30 @@ class Daily:
             unit.changes.add(athlete.id, day, "move", now, to_day=target)
             moved = f"📅 Moved to {day_label(target)}. It comes with tomorrow's message."
             return [say(moved, ack="Moved")]
+
+
+async def _last_logged(unit: Unit, athlete: Athlete) -> dt.date | None:
+    return (await unit.history.last_logged([athlete.id])).get(athlete.id)
+
+
+def _quiet(first: dt.date, back: dt.date) -> str:
+    """'no messages Thu 26 – Sat 28 Nov; they resume Sun 29 Nov.'"""
+    last = back - dt.timedelta(days=1)
+    if first == last:
+        days = f"on {day_label(first)}"
+    elif (first.year, first.month) == (last.year, last.month):
+        days = f"{day_label(first).rsplit(' ', 1)[0]} – {day_label(last)}"
+    else:
+        days = f"{day_label(first)} – {day_label(last)}"
+    return f"no messages {days}; they resume {day_label(back)}."
+
+
+def _log_example(plan: DayPlan, units: str) -> str:
+    """A log of the plan's first rep exercise, as the athlete would type it."""
+    for p in plan.exercises:
+        if p.reps_low is not None:
+            example = f"{LIBRARY[p.exercise].name.lower()} {p.sets}x{p.target}"
+            if p.load_kg is not None:
+                example += " " + format_weight(p.load_kg, units).replace(" ", "")
+            return example
+    return "squat 2x5 50kg"

@@ -17,18 +17,19 @@ import os
 import socket
 from collections import deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple, Protocol
 
 from bot.clock import Clock
 from bot.coach.actions import Action
 from bot.coach.inputs import format_minute
 from bot.coach.messages import Button, Message
-from bot.coach.planning import local_today, plan_from
+from bot.coach.planning import local_today, plan_from, profile_of
 from bot.coach.zones import tzinfo_for
 from db.models import Athlete, PlanChange
 from db.uow import Conflict, Storage, Unit
 from plans.programs import DayPlan
+from plans.reentry import ease_back, returning
 from plans.render import render_day
 from plans.schedule import catchup_deadline, local_due
 from plans.state import ExerciseState
@@ -132,6 +133,15 @@ class Prepared:
     error: str | None = None
 
 
+def comeback(athlete: Athlete, plan: DayPlan, last_logged: dt.date | None) -> DayPlan:
+    """The day's plan, lighter when it comes after a summary week with nothing logged and
+    nothing since (`plans.reentry`)."""
+    summary_day = int((athlete.preferences or {}).get("summary_day", 6)) % 7
+    if not returning(plan.date, last_logged, summary_day):
+        return plan
+    return ease_back(plan, equipment=profile_of(athlete).equipment, units=athlete.units)
+
+
 def compose_daily(
     athlete: Athlete,
     states: dict[str, ExerciseState],
@@ -140,10 +150,13 @@ def compose_daily(
     due: dt.datetime,
     *,
     late: bool = False,
+    last_logged: dt.date | None = None,
 ) -> Message | None:
     """The daily message from already-loaded state: pure, no queries. None when there is
-    nothing to say: an ordinary rest day for an athlete who switched mobility days off."""
+    nothing to say: an ordinary rest day for an athlete who switched mobility days off.
+    `last_logged`: the athlete's latest day with a logged set (a comeback is lighter)."""
     planned = plan_from(athlete, states, changes, day)
+    planned = replace(planned, plan=comeback(athlete, planned.plan, last_logged))
     if planned.plan.kind == "rest" and not (athlete.profile or {}).get("mobility_enabled", True):
         race = (athlete.profile or {}).get("race") or {}
         race_day = dt.date.fromisoformat(race["date"]) if race.get("date") else None
@@ -360,13 +373,15 @@ class DeliveryService:
 
     async def prepare(self, claims: list[Claim], now: dt.datetime) -> list[Prepared]:
         """Compose every claimed message from one read: the athletes, their progression
-        states and plan changes in three queries for the whole batch, then pure planning."""
+        states, plan changes and last logged days in four queries for the whole batch, then
+        pure planning."""
         ids = {c.athlete_id for c in claims}
         prepared: list[Prepared] = []
         async with self.storage.read() as unit:
             athletes = await unit.deliveries.athletes_for(list(ids))
             states = await unit.states.for_many(ids)
             changes = await unit.changes.for_many(ids)
+            last_logged = await unit.history.last_logged(ids)
             for claim in claims:
                 athlete = athletes.get(claim.athlete_id)
                 if athlete is None:
@@ -389,6 +404,7 @@ class DeliveryService:
                             claim.day,
                             claim.due,
                             late=late,
+                            last_logged=last_logged.get(athlete.id),
                         )
                 except Exception as exc:  # one athlete's bad data never stops the others
                     log.exception("composing delivery %s failed", claim.delivery_id)

@@ -26,6 +26,7 @@ from bot.coach.onboarding import Onboarding
 from bot.coach.settings import Settings
 from bot.coach.transfer import Transfer
 from plans.text import Text, bold, code, lines, text
+from plans.words import glossary
 
 CommandHandler = Callable[[Who, str], Awaitable[list[Message]]]
 ActionHandler = Callable[[Who, Action], Awaitable[list[Message]]]
@@ -42,7 +43,8 @@ def plain(handler: Callable[[Who], Awaitable[list[Message]]]) -> CommandHandler:
 
 
 def help_text() -> Text:
-    """/help: every listed command from the registry, and how logging works."""
+    """/help: every listed command from the registry, how logging works, and the words a
+    coach uses, in plain words (`plans.words`)."""
     rows: list[Text | str] = [
         text(bold("RunStrong"), " plans strength training around your running."),
         "",
@@ -55,7 +57,10 @@ def help_text() -> Text:
             code("squat 3x5 60kg"),
             "; /log shows more examples.",
         ),
+        "",
+        text(bold("Words I use")),
     ]
+    rows += [f"• {row}" for row in glossary()]
     return lines(*rows)
 
 

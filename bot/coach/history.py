@@ -17,7 +17,15 @@ from bot.clock import Clock
 from bot.coach.intents import Who
 from bot.coach.messages import Attachment, Message, say
 from bot.coach.planning import local_today, profile_of
-from bot.coach.records import best_by_day, display_name, fmt_value, measure_for, sets_text
+from bot.coach.records import (
+    DayBest,
+    Measure,
+    best_by_day,
+    display_name,
+    fmt_value,
+    measure_for,
+    sets_text,
+)
 from bot.coach.summary import compose_weekly
 from db.history import SetRow
 from db.models import Athlete
@@ -27,9 +35,11 @@ from plans.periodization import phase_for
 from plans.profile import ProfileError
 from plans.text import Text, bold, code, lines, text
 from plans.units import LB_TO_KG
+from plans.words import Terms, plural
 
 HISTORY_DAYS = 5
 EXERCISE_SESSIONS = 10
+MIN_CHART_SESSIONS = 3  # fewer is a dot or two: said in words instead
 MAX_TEXT = 3800
 NO_ATHLETE = "Send /start to set up first."
 NO_LOGS = text(
@@ -90,10 +100,13 @@ class History:
         name = display_name(picked)
         if not days:
             return [Message(_no_data(name))]
+        terms = Terms()
+        if len(days) < MIN_CHART_SESSIONS:
+            return [Message(_too_few_to_chart(name, days, measure, units, terms))]
         shown = [_in_units(d.value, measure, units) for d in days]
         points = [Point(d.day, v, d.pr) for d, v in zip(days, shown, strict=True)]
         ylabel = {
-            "e1rm": f"Estimated 1RM ({units})",
+            "e1rm": f"Estimated max, e1RM ({units})",
             "reps": "Reps (best set)",
             "seconds": "Seconds (best hold)",
         }[measure]
@@ -101,15 +114,7 @@ class History:
         png = await asyncio.to_thread(
             render_progress, points, title=name, ylabel=ylabel, bands=bands
         )
-        best = max(days, key=lambda d: d.value)
-        caption = text(
-            bold(name),
-            f": {fmt_value(days[-1].value, measure, units)} last time "
-            f"({days[-1].day:%d %b %Y}); best {fmt_value(best.value, measure, units)} "
-            f"({best.day:%d %b %Y}). {len(days)} session{'s' if len(days) != 1 else ''}",
-        )
-        prs = sum(1 for d in days if d.pr)
-        caption = caption + (f", {prs} PR{'s' if prs != 1 else ''} (★)." if prs else ".")
+        caption = _caption(name, days, measure, units, terms, phases=bool(bands))
         slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "progress"
         return [Message(caption, attachment=Attachment("photo", f"{slug}.png", png))]
 
@@ -121,7 +126,7 @@ class History:
             today = local_today(athlete, self.clock.now())
             summary_day = int((athlete.preferences or {}).get("summary_day", 6)) % 7
             week_end = today + dt.timedelta(days=(summary_day - today.weekday()) % 7)
-            return [Message(await compose_weekly(unit, athlete, week_end))]
+            return [Message(await compose_weekly(unit, athlete, week_end, today))]
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -165,6 +170,50 @@ def _which_exercise(counts: dict[str, int]) -> Text:
     return text("Which exercise? e.g. ", code(f"/progress {first}"), f". You've logged: {names}.")
 
 
+def _last_and_best(days: Sequence[DayBest], measure: Measure, units: str, terms: Terms) -> str:
+    last, best = days[-1], max(days, key=lambda d: d.value)
+    said = f"{fmt_value(last.value, measure, units, terms)} last time ({last.day:%d %b %Y})"
+    if len(days) > 1:
+        said += f"; best {fmt_value(best.value, measure, units, terms)} ({best.day:%d %b %Y})"
+    return said
+
+
+def _caption(
+    name: str,
+    days: Sequence[DayBest],
+    measure: Measure,
+    units: str,
+    terms: Terms,
+    *,
+    phases: bool,
+) -> Text:
+    prs = sum(1 for d in days if d.pr)
+    counts = plural(len(days), "session") + (f", {plural(prs, 'PR')} (★)" if prs else "")
+    shading = " Shaded: your training phases (/help says what each one is)." if phases else ""
+    return text(bold(name), f": {_last_and_best(days, measure, units, terms)}. {counts}.{shading}")
+
+
+def _too_few_to_chart(
+    name: str, days: Sequence[DayBest], measure: Measure, units: str, terms: Terms
+) -> Text:
+    """Instead of a chart of one or two dots: where things stand, and what the chart shows
+    once there is a line to draw."""
+    so_far = (
+        f"{plural(len(days), 'session')} so far: {_last_and_best(days, measure, units, terms)}."
+    )
+    line = {
+        "e1rm": f"your {terms.say('e1rm')} session by session",
+        "reps": "your best set's reps session by session",
+        "seconds": "your longest hold session by session",
+    }[measure]
+    more = MIN_CHART_SESSIONS - len(days)
+    return text(
+        "📈 ", bold(name), f": {so_far}\n",
+        f"Log {plural(more, 'more session')} and /progress draws a chart: {line}, a ★ on "
+        "each personal record, and your training phases shaded behind.",
+    )  # fmt: skip
+
+
 def _by_day_and_exercise(
     sets: Sequence[SetRow],
 ) -> dict[dt.date, dict[str, list[SetRow]]]:
@@ -176,11 +225,12 @@ def _by_day_and_exercise(
 
 def _recent(sets: Sequence[SetRow], units: str) -> Text:
     grouped = _by_day_and_exercise(sets)
+    terms = Terms()
     blocks: list[Text] = []
     for day in sorted(grouped, reverse=True):
         rows: list[Text | str] = [text(bold(f"{day:%a %d %b %Y}"))]
         for exercise, day_sets in grouped[day].items():
-            rows.append(f"• {display_name(exercise)}: {sets_text(day_sets, units)}")
+            rows.append(f"• {display_name(exercise)}: {sets_text(day_sets, units, terms)}")
         blocks.append(lines(*rows))
     head = text("📖 ", bold("Your last sessions"), "\n\n")
     kept: list[Text] = []
@@ -197,14 +247,15 @@ def _exercise_history(exercise: str, sets: Sequence[SetRow], units: str) -> Text
     grouped = _by_day_and_exercise(sets)
     days = sorted(grouped, reverse=True)[:EXERCISE_SESSIONS]
     bests = {d.day: d for d in best_by_day(sets, measure)}
+    terms = Terms()
     rows: list[Text | str] = [
-        text("📖 ", bold(display_name(exercise)), f" — last {len(days)} sessions")
+        text("📖 ", bold(display_name(exercise)), f" — last {plural(len(days), 'session')}")
     ]
     for day in days:
-        line = f"{day:%a %d %b %Y}: {sets_text(grouped[day][exercise], units)}"
+        line = f"{day:%a %d %b %Y}: {sets_text(grouped[day][exercise], units, terms)}"
         best = bests.get(day)
         if best is not None and measure == "e1rm":
-            line += f" · {fmt_value(best.value, measure, units)}"
+            line += f" · {fmt_value(best.value, measure, units, terms)}"
         if best is not None and best.pr:
             line += " 🏆"
         rows.append(line)

@@ -14,6 +14,8 @@ so any replica, after any restart, can finish it.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -28,6 +30,9 @@ from db.models import Athlete, LogBatch, RunLog, SetLog
 from db.uow import Storage, Unit
 from plans import exercises
 from plans.loads import starting_e1rm
+from plans.logparse import (
+    EXAMPLE as LOG_EXAMPLE,
+)
 from plans.logparse import (
     MAX_DAYS_BACK,
     TOO_OLD,
@@ -50,8 +55,9 @@ from plans.progression import Progress, describe_target, next_state
 from plans.render import exercise_line
 from plans.sessions import LEVELS, PLYO_DOSE
 from plans.state import ExerciseState
-from plans.text import Text, bold, code, italic, lines, text
-from plans.units import format_distance, format_weight
+from plans.text import Span, Text, bold, code, italic, lines, text
+from plans.units import format_distance, format_logged
+from plans.words import plural
 
 MAX_REPLY_CHARS = 3800
 EXAMPLE = code("squat 3x5 60kg")
@@ -96,14 +102,69 @@ def grammar() -> Text:
     return lines(*rows)
 
 
-def not_a_log_hint() -> Text:
+def not_a_log_hint(example: Text | Span | None = None) -> Text:
     """What the coach says to text that is neither a log nor a run."""
     return text(
         "I didn't catch that. To log a workout send e.g. ",
-        EXAMPLE,
+        example or EXAMPLE,
         " (one exercise per line); "
         "/log shows more examples. /today shows today's workout, /help everything I can do.",
     )
+
+
+def example_log(units: str, equipment: str) -> str:
+    """A log line the athlete could send: in their unit, with their kit."""
+    if equipment == "none":
+        return "split squat 3x10"
+    if equipment == "home":
+        return "goblet squat 3x10 35lb" if units == "lb" else "goblet squat 3x10 16kg"
+    return "squat 3x5 135lb" if units == "lb" else "squat 3x5 60kg"
+
+
+def _examples(units: str, equipment: str) -> str:
+    """`logparse.EXAMPLE` for this athlete."""
+    first = example_log(units, equipment)
+    second = "pushups 20,18,15" if equipment == "none" else (
+        "rdl 8,8,7 @95" if units == "lb" else "rdl 8,8,7 @40"
+    )  # fmt: skip
+    return f"e.g. “{first}”, “{second}” or “plank 3x45s”"
+
+
+_GREETINGS = frozenset(
+    {"hi", "hello", "hey", "hiya", "yo", "morning", "good morning", "good evening",
+     "good afternoon", "hi coach", "hello coach", "hey coach", "hi there", "hello there"}
+)  # fmt: skip
+_THANKS = frozenset({"thanks", "thank you", "thx", "cheers", "ty", "thanks coach", "ta"})
+_PAIN = re.compile(
+    r"\b(hurts?|hurting|pain|painful|sore|aches?|aching|injur\w*|niggle|tweak\w*|strain\w*"
+    r"|sprain\w*|twinge)\b"
+)
+
+
+def chat_reply(text_in: str, name: str, units: str, equipment: str) -> Text:
+    """What the coach says to a message that is not a log: a greeting back, a nod to an
+    emoji, care for pain, else how to log (in the athlete's unit, with their kit)."""
+    said = text_in.strip().lower()
+    words = re.sub(r"[^\w\s']", " ", said).split()
+    plain = " ".join(words)
+    first = name.split()[0] if name.strip() else "there"
+    if _PAIN.search(said):
+        return lines(
+            "I'm sorry it hurts. Pain is a signal to respect: skip or lighten what hurts "
+            "(fewer reps, less load, a variant that stays below 3/10 during and after), and "
+            "keep running easy only if that doesn't hurt.",
+            "If it is sharp, swollen, or still there after a week or two, please see a "
+            "physio or a doctor — I can't diagnose it.",
+            text("Your plan is unchanged; /today shows it, and tell me how it goes."),
+        )
+    if said and not any(ch.isalnum() for ch in said):
+        return text(f"{text_in.strip()[:8]} Love it. /today shows what's next.")
+    if plain in _GREETINGS or (words and words[0] in ("hi", "hello", "hey") and len(words) <= 3):
+        return text(f"👋 Hi {first}! /today shows today's workout; after it, send what you did, "
+                    "e.g. ", code(example_log(units, equipment)), ".")  # fmt: skip
+    if plain in _THANKS:
+        return text("You're welcome! Keep it up 💪")
+    return not_a_log_hint(code(example_log(units, equipment)))
 
 
 @dataclass(frozen=True)
@@ -128,6 +189,10 @@ class _Parsed:
     day: dt.date
     lines: tuple[_Line, ...] = ()
     run: RunEntry | None = None
+    # `done`: exercises prescribed by feel (no load on record yet), left out: their weights
+    # are asked for, not guessed.
+    need_weights: tuple[str, ...] = ()
+    repeat_ok: bool = False  # the athlete confirmed it is not the same log sent twice
 
     def first_question(self) -> int | None:
         return next((i for i, line in enumerate(self.lines) if line.asks), None)
@@ -212,6 +277,23 @@ class Logbook:
     def __init__(self, storage: Storage, clock: Clock) -> None:
         self.storage = storage
         self.clock = clock
+        # Each athlete's newest log in this process (normalised text, when): the same
+        # message sent twice is asked about, not stored twice. Kept in memory, not read from
+        # the database per log: on several replicas a repeat sent to another one is stored.
+        self._last_log: dict[int, tuple[str, dt.datetime]] = {}
+
+    def _repeated(self, athlete_id: int, text_in: str, now: dt.datetime) -> dt.timedelta | None:
+        """How long ago the athlete sent this same log, if within `REPEAT_WINDOW`: most
+        likely the same message twice, not the same work done twice."""
+        said = "".join(text_in.lower().split())
+        last = self._last_log.get(athlete_id)
+        if len(self._last_log) > 100_000:
+            self._last_log.clear()
+        self._last_log[athlete_id] = (said, now)
+        if last is None or last[0] != said:
+            return None
+        ago = now - last[1]
+        return ago if dt.timedelta(0) <= ago <= REPEAT_WINDOW else None
 
     # --- entry points ---------------------------------------------------------------------
 
@@ -220,8 +302,13 @@ class Logbook:
     ) -> list[Message] | None:
         """A message from an onboarded athlete, inside the caller's write transaction
         (`athlete` loaded there with its row locked, the event recorded); None when it is
-        neither a log nor a run."""
-        return await self._message(unit, athlete, who.message_id, who.chat_id, text_in)
+        neither a log nor a run (then a word back: a greeting, care for pain, how to log)."""
+        replies = await self._message(unit, athlete, who.message_id, who.chat_id, text_in)
+        if replies is not None:
+            return replies
+        profile = athlete.profile or {}
+        equipment = str(profile.get("equipment", "gym"))
+        return [Message(chat_reply(text_in, athlete.name, athlete.units, equipment))]
 
     async def log_command(self, who: Who, args: str) -> list[Message]:
         """/log with sets logs them; /log alone shows how."""
@@ -293,8 +380,16 @@ class Logbook:
             if (today - day).days > MAX_DAYS_BACK:
                 return [Message(_too_old())]
             parsed = _Parsed("run", day, run=found)
+            text_in = f"/run {args}"
+            repeated = self._repeated(athlete.id, text_in, self.clock.now())
+            if repeated is not None:
+                pending_id = await unit.pending.add(
+                    athlete.id, source_key=key, chat_message_id=who.message_id, text=text_in,
+                    parsed=_parsed_to_json(parsed), now=self.clock.now(),
+                )  # fmt: skip
+                return [_repeat_question(pending_id, repeated)]
             return await self._store(
-                unit, athlete, parsed, text_in=f"/run {args}", key=key, message_id=who.message_id
+                unit, athlete, parsed, text_in=text_in, key=key, message_id=who.message_id
             )
 
     async def undo(self, who: Who) -> list[Message]:
@@ -399,6 +494,17 @@ class Logbook:
             parsed = _parsed_from_json(row.parsed)
             index = parsed.first_question()
             line_index, choice = action.args[1], action.args[2]
+            if choice == "y":  # "yes, log it again": not the same log sent twice
+                parsed = replace(parsed, repeat_ok=True)
+                if index is None:
+                    key, message_id, text_in = row.source_key, row.chat_message_id, row.text
+                    await unit.pending.delete(row)
+                    replies = await self._store(
+                        unit, athlete, parsed, text_in=text_in, key=key, message_id=message_id
+                    )
+                    return [replace(replies[0], edit=True, ack="Logged ✅"), *replies[1:]]
+                await unit.pending.update(row, _parsed_to_json(parsed))
+                return [replace(_question(row.id, parsed, index, athlete.units), edit=True)]
             if index is None or line_index != index:
                 return [acknowledge("That question is done.")]
             line = _answer(parsed.lines[index], str(choice))
@@ -449,6 +555,14 @@ class Logbook:
             return None
         if isinstance(parsed, Text):
             return [Message(parsed)]
+        if parsed.source in ("chat", "run"):
+            repeated = self._repeated(athlete.id, text_in, self.clock.now())
+            if repeated is not None:
+                pending_id = await unit.pending.add(
+                    athlete.id, source_key=key, chat_message_id=message_id, text=text_in,
+                    parsed=_parsed_to_json(parsed), now=self.clock.now(),
+                )  # fmt: skip
+                return [_repeat_question(pending_id, repeated)]
         return await self._store(
             unit, athlete, parsed, text_in=text_in, key=key, message_id=message_id, plans=plans
         )
@@ -508,7 +622,9 @@ class Logbook:
         except LogParseError as error:
             if stage == "log" and not any(ch.isdigit() for ch in text_in):
                 return None
-            return text("🤔 " + error.message)
+            equipment = str((athlete.profile or {}).get("equipment", "gym"))
+            message = error.message.replace(LOG_EXAMPLE, _examples(athlete.units, equipment))
+            return text("🤔 " + message)
         found = tuple(_line(today + dt.timedelta(days=e.day_offset), e) for e in entries)
         if any((today - line.day).days > MAX_DAYS_BACK for line in found):
             return _too_old()
@@ -533,13 +649,30 @@ class Logbook:
                 f"Nothing was planned for {label}, so there's nothing to mark done. "
                 "Log what you did instead, e.g. ", EXAMPLE, ".",
             )  # fmt: skip
+        if planned.plan.kind == "mobility" and not done.exceptions:
+            return text(
+                f"🧘 Nice — {label} is a mobility day: nothing to log. "
+                "Lifted anyway? Send what you did, e.g. ", code(_example(athlete)), "."
+            )  # fmt: skip
         existing = await unit.batches.done_on(athlete.id, day)
         if existing is not None and (editing is None or existing.id != editing.id):
             return text(f"✅ The session for {label} is already logged. /undo removes it.")
-        entries = entries_from_prescriptions(
-            planned.plan.exercises, done.exceptions, day_offset=done.day_offset
+        given = {e.exercise for e in done.exceptions}
+        by_feel = tuple(
+            p.exercise
+            for p in planned.plan.exercises
+            if p.load_kg is None
+            and p.exercise not in given
+            and p.exercise not in planned.plan.bodyweight
+            and exercises.get(p.exercise).load_type == "external"
         )
-        return _Parsed("done", day, tuple(_line(day, e) for e in entries))
+        prescribed = [p for p in planned.plan.exercises if p.exercise not in by_feel]
+        entries = entries_from_prescriptions(
+            prescribed, done.exceptions, day_offset=done.day_offset
+        )
+        if not entries:
+            return _ask_weights(by_feel, athlete)
+        return _Parsed("done", day, tuple(_line(day, e) for e in entries), need_weights=by_feel)
 
     # --- storing ----------------------------------------------------------------------------
 
@@ -630,6 +763,10 @@ class Logbook:
             await unit.states.put_many(athlete.id, after, now)
         today = self._today(athlete)
         upcoming = _next_sessions(plans, after, outcomes, today)
+        if parsed.source == "done":
+            asked = _ask_weights(parsed.need_weights, athlete) if parsed.need_weights else None
+            reply = _done_confirmation(header, outcomes, today, athlete.units, upcoming, asked)
+            return [Message(reply)]
         return [Message(_confirmation(header, outcomes, today, athlete.units, upcoming))]
 
     async def _apply(self, unit: Unit, athlete: Athlete, batch: LogBatch) -> list[_Outcome]:
@@ -871,10 +1008,10 @@ def _dose(exercise: str, sets: tuple[SetEntry, ...] | list[SetEntry], units: str
         else:
             shown = ", ".join(amounts) + side
         if loads[0]:
-            shown += f" @ {sign}{format_weight(loads[0], units)}"
+            shown += f" @ {sign}{format_logged(loads[0], units)}"
     else:
         shown = ", ".join(
-            f"{a}{side}" + (f" @ {sign}{format_weight(kg, units)}" if kg else "")
+            f"{a}{side}" + (f" @ {sign}{format_logged(kg, units)}" if kg else "")
             for a, kg in zip(amounts, loads, strict=True)
         )
     efforts = [s.rpe for s in sets if s.rpe is not None]
@@ -941,6 +1078,67 @@ def _what_next(
     elif plan.phase.name == "taper":
         reason += " That week is your taper: half the sets, the loads stay."
     return line, reason
+
+
+def _example(athlete: Athlete) -> str:
+    return example_log(athlete.units, str((athlete.profile or {}).get("equipment", "gym")))
+
+
+def _ask_weights(exercise_ids: Sequence[str], athlete: Athlete) -> Text:
+    """Exercises done by feel: the coach needs the weights to set the next loads."""
+    names = ", ".join(display_name(e) for e in exercise_ids)
+    ex = exercises.get(exercise_ids[0])
+    barbell = ex.implement == "barbell" and (athlete.profile or {}).get("equipment") == "gym"
+    sample = {("kg", True): "40kg", ("lb", True): "95lb", ("kg", False): "12kg"}.get(
+        (athlete.units, barbell), "25lb"
+    )
+    first = ex.name.lower()
+    return text(
+        f"⚖️ Which weights did you use for {names}? Send them, e.g. ",
+        code(f"{first} 3x8 {sample}"),
+        ", and I'll set your next loads from them.",
+    )
+
+
+def _done_confirmation(
+    header: Text,
+    outcomes: list[_Outcome],
+    today: dt.date,
+    units: str,
+    upcoming: dict[str, tuple[DayPlan, Prescription]],
+    asked: Text | None = None,
+) -> Text:
+    """The reply to `done`: one line for the session, then only what changes. Exercises
+    that just build a rep in their range are named together."""
+    sets = sum(len(o.sets) for o in outcomes)
+    count = len({o.exercise for o in outcomes})
+    days = sorted({o.day for o in outcomes})
+    when = "" if days == [today] else " for " + ", ".join(day_label(d) for d in days)
+    rows: list[Text | str] = [
+        header + f"{when}: {plural(count, 'exercise')}, {plural(sets, 'set')}, as prescribed."
+    ]
+    building: list[str] = []
+    for o in outcomes:
+        if o.progress is None:
+            continue
+        name = display_name(o.exercise)
+        if o.progress.pr:
+            rows.append(f"🏆 {name}: {o.progress.pr}")
+        found = upcoming.get(o.exercise)
+        if o.progress.building and (found is None or found[1].exercise == o.exercise):
+            building.append(name)
+            continue
+        target, reason = _what_next(o, found, today, units)
+        rows.append(text("• ", bold(name), f": {reason} ", italic(target)))
+    if building:
+        rows.append(f"• One more rep next time, same load: {', '.join(building)}.")
+    if upcoming:
+        first = min(plan.date for plan, _ in upcoming.values())
+        rows.append(f"Next session: {'today' if first == today else day_label(first)}.")
+    if asked is not None:
+        rows.append(asked)
+    rows.append("Wrong? Edit your message, or /undo.")
+    return lines(*rows)
 
 
 def _confirmation(
@@ -1053,9 +1251,14 @@ def _set_from_json(data: list[Any]) -> SetEntry:
 
 
 def _parsed_to_json(parsed: _Parsed) -> dict[str, Any]:
+    run = parsed.run
     return {
         "source": parsed.source,
         "day": parsed.day.isoformat(),
+        "repeat_ok": parsed.repeat_ok,
+        "run": None
+        if run is None
+        else {"kind": run.kind, "distance_km": run.distance_km, "day_offset": run.day_offset},
         "lines": [
             {
                 "day": line.day.isoformat(),
@@ -1092,4 +1295,26 @@ def _parsed_from_json(data: dict[str, Any]) -> _Parsed:
         suggestions = tuple(s for s in item.get("suggestions", []) if s in exercises.LIBRARY)
         found.append(_Line(day, entry, bool(item.get("named")), suggestions))
     day = dt.date.fromisoformat(data["day"]) if "day" in data else dt.date.min
-    return _Parsed(str(data.get("source", "chat")), day, tuple(found))
+    run = data.get("run")
+    return _Parsed(
+        str(data.get("source", "chat")),
+        day,
+        tuple(found),
+        run=None if not run else RunEntry(run["kind"], run["distance_km"], run["day_offset"]),
+        repeat_ok=bool(data.get("repeat_ok")),
+    )
+
+
+REPEAT_WINDOW = dt.timedelta(minutes=10)
+
+
+def _repeat_question(pending_id: int, ago: dt.timedelta) -> Message:
+    minutes = max(1, round(ago.total_seconds() / 60))
+    return say(
+        f"🤔 You sent exactly this {minutes} minute{'s' if minutes != 1 else ''} ago, and I "
+        "logged it then. Log it again?",
+        buttons=(
+            (Button("Yes, I did it again", Action("lg", (pending_id, 0, "y"))),),
+            (Button("No, it's a repeat", Action("lg", (pending_id, "x"))),),
+        ),
+    )

@@ -16,13 +16,14 @@ from bot.clock import Clock
 from bot.coach import questions as q
 from bot.coach.actions import Action
 from bot.coach.delivery import DeliveryService
-from bot.coach.inputs import InputError, format_minute
+from bot.coach.inputs import InputError, format_minute, weekday_list
 from bot.coach.intents import Who
 from bot.coach.logbook import Logbook, not_a_log_hint
 from bot.coach.messages import Button, Message, acknowledge, say
 from bot.coach.zones import label_for, tzinfo_for
 from db.models import Athlete, Conversation
 from db.uow import Storage, Unit
+from plans.programs import day_label
 from plans.text import bold, code
 
 
@@ -248,8 +249,7 @@ class Onboarding:
             if value.startswith("edit:") and value[5:] in q.GROUPS:
                 group = value[5:]
                 target = q.GROUPS[group][0]
-                answers["_group"] = group
-                answers.update(q.enter(target, answers))
+                answers = q.begin_group(answers, group)
                 await save(target, [*conversation.history, step])
                 return [q.ask(target, self._ctx(answers, who, now))]
         try:
@@ -303,15 +303,31 @@ class Onboarding:
     ) -> list[Message]:
         now = self.clock.now()
         group = answers.get("_group", "")
+        days_before = (athlete.profile or {}).get("strength_days")
         store_answers(athlete, answers, now)
         await unit.conversations.end(athlete.id)
-        await self.delivery.schedule(unit, athlete)
-        return [
-            say(
-                f"✅ Saved: {q.GROUP_LABELS.get(group, 'settings')}. "
-                "Your plan is updated from today."
-            )
-        ]
+        due = await self.delivery.schedule(unit, athlete)
+        if group in ("time", "timezone"):
+            return [say("✅ ", bold(self._daily_at(athlete, due, now)), ".")]
+        saved = q.GROUP_LABELS.get(group, "settings")
+        if group != "days" and (athlete.profile or {}).get("strength_days") != days_before:
+            saved += f"; 📅 strength days now {weekday_list(answers.get('strength_days') or [])}"
+        return [say(f"✅ Saved: {saved}. Your plan is updated from today.")]
+
+    def _daily_at(self, athlete: Athlete, due: dt.datetime | None, now: dt.datetime) -> str:
+        """When the daily message comes now, in the athlete's zone: "Daily message at 06:45
+        (Berlin time) from tomorrow"."""
+        tz = tzinfo_for(athlete.timezone)
+        at = f"Daily message at {format_minute(athlete.delivery_minute)} "
+        at += f"({label_for(athlete.timezone)} time)"
+        if due is None:
+            return at + " once you /resume"
+        day, today = due.astimezone(tz).date(), now.astimezone(tz).date()
+        if day == today:
+            return at + " from today"
+        if day == today + dt.timedelta(days=1):
+            return at + " from tomorrow"
+        return at + f" from {day_label(day)}"
 
     def _ctx(self, answers: dict[str, Any], who: Who, now: dt.datetime) -> q.Ctx:
         return q.Ctx(answers=answers, who=who, today=now.date(), now=now)

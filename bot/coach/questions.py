@@ -1,12 +1,14 @@
 """The setup questions: what each asks, which buttons it offers, how answers are read.
 
 A pure state machine over a plain `answers` dict; `bot.coach.onboarding` stores the dict and
-the current step after every answer, so a restart or another replica picks up at the same
-question. /settings reuses it to change one group of answers.
+the current step after every answer (multi-select drafts included), so a restart or another
+replica picks up at the same question. /settings reuses it to change one group of answers;
+a change to the running week or the session count re-suggests the strength days.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -35,7 +37,7 @@ from plans.profile import (
     Profile,
     Race,
 )
-from plans.text import Text, bold, code, lines, text
+from plans.text import Text, TextLike, bold, code, lines, text
 from plans.units import format_weight, to_kg
 
 # Field groups: each is edited as a unit from the summary or /settings.
@@ -65,6 +67,26 @@ GROUP_LABELS: dict[str, str] = {
 }
 ORDER: tuple[str, ...] = (*[step for steps in GROUPS.values() for step in steps], "summary")
 FIRST_STEP = ORDER[0]
+# The counter during first onboarding moves with every question. A follow-up asked only for
+# some answers (the race distance, after a race date) shares its question's number, so the
+# total never changes and the summary is always N/N.
+FOLLOW_UPS: dict[str, str] = {"race_distance": "race"}
+NUMBERED: tuple[str, ...] = tuple(step for step in ORDER if step not in FOLLOW_UPS)
+GROUP_OF: dict[str, str] = {step: group for group, steps in GROUPS.items() for step in steps}
+SECTIONS: dict[str, str] = {
+    "running": "Running",
+    "race": "Goal",
+    "experience": "Strength experience",
+    "equipment": "Equipment",
+    "sessions": "Sessions",
+    "days": "Strength days",
+    "time": "Daily message",
+    "timezone": "Timezone",
+    "units": "Units",
+    "loads": "Known weights (optional)",
+}
+# Multi-selects: taps and typed days toggle a draft; only Done moves on.
+MULTI: tuple[str, ...] = ("running_days", "hard_days", "strength_days")
 
 RUNNING_YEARS = {"lt1": "under a year", "1to2": "1–2 years", "2plus": "2+ years"}
 EXPERIENCE = {
@@ -145,9 +167,12 @@ def _profile(answers: dict[str, Any], *, for_proposal: bool = False) -> Profile:
 
 
 def running_days(answers: dict[str, Any]) -> list[int]:
-    """The weekdays they run: we ask only how many, so place the long run and hard days first
-    and spread the rest evenly (used to prefer easy or rest days for lifting)."""
-    count = int(answers.get("running_days", 0))
+    """The weekdays they run. Answers saved before the question asked which days hold only
+    how many: for those, place the long run and hard days first and spread the rest evenly."""
+    days = answers.get("running_days")
+    if isinstance(days, list):
+        return sorted({int(d) for d in days})
+    count = int(days or 0)
     chosen = set(answers.get("hard_days") or ())
     if answers.get("long_run_day") is not None:
         chosen.add(answers["long_run_day"])
@@ -164,6 +189,32 @@ def profile_from_answers(answers: dict[str, Any]) -> Profile:
     return _profile(answers)
 
 
+def placement_inputs(answers: dict[str, Any]) -> dict[str, Any]:
+    """What the suggested strength days depend on: kept with the chosen days (`_days_for`)
+    to notice when a later answer changes them."""
+    return {
+        "running_days": running_days(answers),
+        "long_run_day": answers.get("long_run_day"),
+        "hard_days": sorted(answers.get("hard_days") or []),
+        "sessions": int(answers.get("sessions", 2)),
+    }
+
+
+def resuggested_days(answers: dict[str, Any]) -> list[int] | None:
+    """New strength days to suggest when the chosen ones no longer fit: the running week or
+    the session count changed since they were picked, and the suggestion for the new week
+    differs from them. None when the choice stands."""
+    chosen = answers.get("strength_days")
+    made_for = answers.get("_days_for")
+    if chosen is None:
+        return None
+    recount = len(chosen) != int(answers.get("sessions", 2))
+    if not recount and (made_for is None or made_for == placement_inputs(answers)):
+        return None
+    proposal = list(propose_strength_days(_profile(answers, for_proposal=True)))
+    return None if sorted(chosen) == proposal else proposal
+
+
 def answers_from(
     profile: dict[str, Any], *, timezone: str, minute: int, units: str
 ) -> dict[str, Any]:
@@ -172,7 +223,7 @@ def answers_from(
     p = Profile.from_dict({k: v for k, v in profile.items() if k != "known_loads"})
     answers: dict[str, Any] = {
         "running_years": "1to2",
-        "running_days": len(p.running_days) or 3,
+        "running_days": sorted(p.running_days),
         "long_run_day": p.long_run_day,
         "hard_days": sorted(p.hard_days),
         "race_date": p.race.date.isoformat() if p.race else None,
@@ -194,13 +245,14 @@ def answers_from(
 # --- questions ------------------------------------------------------------------------------
 
 
-def _weekday_buttons(step: str, selected: set[int] | None = None, extra: Keyboard = ()) -> Keyboard:
-    marks = selected if selected is not None else set()
-    days = [
-        ((f"✅ {WEEKDAY_LABELS[d]}" if d in marks else WEEKDAY_LABELS[d]), f"t{d}")
-        for d in range(7)
+def _weekday_buttons(
+    step: str, selected: set[int], days: list[int] | range = range(7), extra: Keyboard = ()
+) -> Keyboard:
+    """Toggles for `days` (✅ on the selected ones), four to a row, then `extra`."""
+    pairs = [
+        ((f"✅ {WEEKDAY_LABELS[d]}" if d in selected else WEEKDAY_LABELS[d]), f"t{d}") for d in days
     ]
-    return (*_answers(step, days[:4], 4), *_answers(step, days[4:], 3), *extra)
+    return (*_answers(step, pairs, 4), *extra)
 
 
 def _choices(step: str, *pairs: tuple[str, str]) -> Keyboard:
@@ -208,38 +260,90 @@ def _choices(step: str, *pairs: tuple[str, str]) -> Keyboard:
     return _answers(step, list(pairs), len(pairs))
 
 
+def _header(step: str, ctx: Ctx) -> list[TextLike]:
+    """The counter and section ("3/16 · Running") during first onboarding; nothing when one
+    group is being changed (from the summary or /settings), where a counter would mislead."""
+    if ctx.answers.get("_group"):
+        return []
+    number = NUMBERED.index(FOLLOW_UPS.get(step, step)) + 1
+    return [bold(f"{number}/{len(NUMBERED)} · {SECTIONS[GROUP_OF[step]]}"), "\n"]
+
+
+def draft(step: str, answers: dict[str, Any]) -> list[int]:
+    """A multi-select's current selection: the draft, else the stored answer."""
+    if f"{step}_draft" in answers:
+        return sorted(answers[f"{step}_draft"] or [])
+    if step == "running_days":
+        return running_days(answers)
+    return sorted(answers.get(step) or [])
+
+
+def _offered_days(answers: dict[str, Any]) -> list[int]:
+    """The days the long-run and hard-day questions offer: the running days, or every day
+    for answers saved before we asked which days (they hold only a count)."""
+    if isinstance(answers.get("running_days"), list):
+        return running_days(answers)
+    return list(range(7))
+
+
+def hard_day_options(answers: dict[str, Any]) -> list[int]:
+    """Hard sessions go on running days other than the long run."""
+    return [d for d in _offered_days(answers) if d != answers.get("long_run_day")]
+
+
+def _selected(step: str, answers: dict[str, Any]) -> str:
+    chosen = draft(step, answers)
+    return f"\nSelected: {weekday_list(chosen)}." if chosen else ""
+
+
 def ask(step: str, ctx: Ctx) -> Message:
     """The question for `step`, with its buttons."""
+    if step == "summary":
+        return summary(ctx)
     a = ctx.answers
+    head = _header(step, ctx)
     if step == "running_years":
         return say(
-            bold("1/11 · Running"),
-            "\nHow long have you been running?",
+            *head,
+            "How long have you been running?",
             buttons=_choices(step, *((label, key) for key, label in RUNNING_YEARS.items())),
         )
     if step == "running_days":
         return say(
-            "How many days a week do you run?",
-            buttons=_answers(step, [(str(n), str(n)) for n in range(1, 8)], 7),
+            *head,
+            "Which days do you run? Tap each one (or type them, e.g. ",
+            code("tue thu sat sun"),
+            "), then Done.",
+            _selected(step, a),
+            buttons=_weekday_buttons(
+                step, set(draft(step, a)), extra=_choices(step, ("Done ✔", "done"))
+            ),
         )
     if step == "long_run_day":
-        days = [(WEEKDAY_LABELS[d], str(d)) for d in range(7)]
+        days = [(WEEKDAY_LABELS[d], str(d)) for d in _offered_days(a)]
         return say(
+            *head,
             "Which day is your long run?",
             buttons=(*_answers(step, days, 4), (Button("No long run", data(step, "none")),)),
         )
     if step == "hard_days":
-        chosen = set(a.get("hard_days_draft", a.get("hard_days") or []))
         return say(
-            "Which days have hard sessions (intervals, tempo)? Tap to toggle, then Done.",
+            *head,
+            "Which days have hard sessions (intervals, tempo)? Tap to toggle (or type them, e.g. ",
+            code("tue"),
+            "), then Done.",
+            _selected(step, a),
             buttons=_weekday_buttons(
-                step, chosen, _choices(step, ("No hard days", "none"), ("Done ✔", "done"))
+                step,
+                set(draft(step, a)),
+                hard_day_options(a),
+                _choices(step, ("No hard days", "none"), ("Done ✔", "done")),
             ),
         )
     if step == "race":
         return say(
-            bold("2/11 · Goal"),
-            "\nAre you training for a race? Send its date, e.g. ",
+            *head,
+            "Are you training for a race? Send its date, e.g. ",
             code("2027-04-18"),
             " or ",
             code("18 Apr 2027"),
@@ -248,47 +352,65 @@ def ask(step: str, ctx: Ctx) -> Message:
         )
     if step == "race_distance":
         return say(
+            *head,
             "What distance is the race?",
             buttons=_answers(step, [(label, key) for key, label in DISTANCE_LABELS.items()], 3),
         )
     if step == "experience":
         return say(
-            bold("3/11 · Strength experience"),
-            "\nHow much lifting have you done?",
+            *head,
+            "How much lifting have you done?",
             buttons=_answers(step, [(label, key) for key, label in EXPERIENCE.items()], 1),
         )
     if step == "equipment":
         return say(
-            bold("4/11 · Equipment"),
-            "\nWhat can you train with?",
+            *head,
+            "What can you train with?",
             buttons=_answers(step, [(label, key) for key, label in EQUIPMENT.items()], 1),
         )
     if step == "sessions":
         return say(
-            bold("5/11 · Sessions"),
-            "\nHow many strength sessions a week? Two is the sweet spot for most runners.",
+            *head,
+            "How many strength sessions a week? Two is the sweet spot for most runners.",
             buttons=_choices(step, ("1", "1"), ("2 (recommended)", "2"), ("3", "3")),
         )
     if step == "minutes":
         return say(
+            *head,
             "How many minutes per session?",
             buttons=_choices(step, *((f"{m} min", str(m)) for m in SESSION_MINUTES)),
         )
     if step == "strength_days":
-        chosen = set(a.get("strength_days_draft") or [])
-        proposal = propose_strength_days(_profile(a, for_proposal=True))
+        fresh = resuggested_days(a)
+        proposal = fresh or list(propose_strength_days(_profile(a, for_proposal=True)))
+        intro: list[TextLike] = ["I suggest ", bold(weekday_list(proposal))]
+        if fresh:
+            had = a.get("strength_days") or []
+            sessions = int(a.get("sessions", 2))
+            why = (
+                f"For {sessions} session{'s' if sessions > 1 else ''} a week"
+                if len(had) != sessions
+                else "Your running week changed, so"
+            )
+            intro = [
+                f"{why} I re-suggest ",
+                bold(weekday_list(fresh)),
+                f" (was {weekday_list(had)})",
+            ]
         return say(
-            bold("6/11 · Strength days"),
-            "\nI suggest ",
-            bold(weekday_list(proposal)),
-            ": away from your long run, the day before it and your hard days. Tap to change, "
-            "then Done.",
-            buttons=_weekday_buttons(step, chosen, _choices(step, ("Done ✔", "done"))),
+            *head,
+            *intro,
+            ": away from your long run, the day before it and your hard days. Tap (or type "
+            "days) to change, then Done.",
+            _selected(step, a),
+            buttons=_weekday_buttons(
+                step, set(draft(step, a)), extra=_choices(step, ("Done ✔", "done"))
+            ),
         )
     if step == "delivery_time":
         return say(
-            bold("7/11 · Daily message"),
-            "\nWhen should your daily workout arrive? Tap a time or type one, e.g. ",
+            *head,
+            "When should your daily workout arrive? Tap a time or type one, e.g. ",
             code("06:45"),
             " or ",
             code("7:30 pm"),
@@ -298,8 +420,8 @@ def ask(step: str, ctx: Ctx) -> Message:
     if step == "timezone":
         zones = likely_zones(ctx.who.language_code)
         return say(
-            bold("8/11 · Timezone"),
-            "\nWhere are you? Tap one, or type a city (",
+            *head,
+            "Where are you? Tap one, or type a city (",
             code("Berlin"),
             ", ",
             code("New York"),
@@ -319,6 +441,7 @@ def ask(step: str, ctx: Ctx) -> Message:
             else ""
         )
         return say(
+            *head,
             "It's ",
             bold(f"{local:%H:%M}"),
             f" in {a.get('tz_label', zone)} — right?{warning}",
@@ -326,20 +449,18 @@ def ask(step: str, ctx: Ctx) -> Message:
         )
     if step == "units":
         return say(
-            bold("9/11 · Units"),
-            "\nKilograms or pounds?",
+            *head,
+            "Kilograms or pounds?",
             buttons=_choices(step, ("kg", "kg"), ("lb", "lb")),
         )
     if step == "known_loads":
         return say(
-            bold("10/11 · Known weights (optional)"),
-            "\nKnow some working weights? Send one per line, e.g. ",
+            *head,
+            "Know some working weights? Send one per line, e.g. ",
             code("goblet squat 16 kg for 10"),
             ". Or skip: I'll start light and calibrate from your first logs.",
             buttons=_choices(step, ("Skip", "skip")),
         )
-    if step == "summary":
-        return summary(ctx)
     raise KeyError(step)
 
 
@@ -355,10 +476,12 @@ def summary(ctx: Ctx) -> Message:
         f"{exercises.get(ex).name} {format_weight(kg, a.get('units', 'kg'))}×{reps}"
         for ex, kg, reps in a.get("known_loads", [])
     )
+    runs = running_days(a)
     rows: list[Text | str] = [
-        text(bold("11/11 · Your setup")),
-        f"🏃 Running {RUNNING_YEARS[a['running_years']]}, {a['running_days']} days/week; "
-        f"long run {long_run}; hard days {weekday_list(a.get('hard_days') or [])}",
+        text(bold(f"{len(NUMBERED)}/{len(NUMBERED)} · Your setup")),  # only ever in onboarding
+        f"🏃 Running {RUNNING_YEARS[a['running_years']]}; runs {weekday_list(runs)} "
+        f"({len(runs)} days/week); long run {long_run}; "
+        f"hard days {weekday_list(a.get('hard_days') or [])}",
         f"🏁 {race}",
         f"🏋️ {EXPERIENCE[a['experience']]}",
         f"🧰 {EQUIPMENT[a['equipment']]}",
@@ -407,16 +530,12 @@ def answer_text(step: str, text: str, ctx: Ctx) -> Outcome:
     a = ctx.answers
     if step == "running_years":
         return Outcome({"running_years": _running_years(text)})
-    if step == "running_days":
-        return Outcome(
-            {"running_days": parse_int_choice(text, tuple(range(1, 8)), "days per week")}
-        )
+    if step in MULTI:
+        return _typed_days(step, text, ctx)
     if step == "long_run_day":
         if text.strip().lower() in ("none", "no", "no long run"):
             return Outcome({"long_run_day": None})
-        return Outcome({"long_run_day": parse_weekday(text)})
-    if step == "hard_days":
-        return _hard_days_done(parse_weekdays(text), a)
+        return _long_run(parse_weekday(text), a)
     if step == "race":
         if text.strip().lower() in ("none", "no", "no race"):
             return Outcome({"race_date": None, "race_distance": None}, goto=_after_race(a))
@@ -432,8 +551,6 @@ def answer_text(step: str, text: str, ctx: Ctx) -> Outcome:
         return Outcome({"sessions": parse_int_choice(text, SESSIONS_PER_WEEK, "sessions")})
     if step == "minutes":
         return Outcome({"minutes": parse_int_choice(text, SESSION_MINUTES, "minutes")})
-    if step == "strength_days":
-        return _strength_days_done(parse_weekdays(text), ctx)
     if step == "delivery_time":
         return Outcome({"delivery_time": parse_time_of_day(text)})
     if step == "timezone":
@@ -461,24 +578,28 @@ def answer_text(step: str, text: str, ctx: Ctx) -> Outcome:
 def answer_button(step: str, value: str, ctx: Ctx) -> Outcome:
     """Read a button press for `step`."""
     a = ctx.answers
-    if step in ("hard_days", "strength_days") and value.startswith("t") and value[1:].isdigit():
-        key = f"{step}_draft"
-        draft = set(a.get(key, a.get(step) or []))
-        draft ^= {int(value[1:])}
-        return Outcome({key: sorted(draft)}, advance=False, stay_quiet=True)
-    if step == "hard_days":
-        if value == "none":
-            return _hard_days_done([], a)
-        if value == "done":
-            return _hard_days_done(a.get("hard_days_draft", a.get("hard_days") or []), a)
+    if step in MULTI and re.fullmatch(r"t[0-6]", value):
+        selection = _toggle(step, draft(step, a), [int(value[1])], a)
+        return Outcome({f"{step}_draft": selection}, advance=False, stay_quiet=True)
+    if step in MULTI and value == "done":
+        return _done(step, draft(step, a), ctx)
+    if step == "hard_days" and value == "none":
+        return _hard_days_done([], a)
     if step == "strength_days":
-        if value == "done":
-            return _strength_days_done(a.get("strength_days_draft") or [], ctx)
         if value == "keep":
-            return Outcome({"strength_days": a.get("strength_days_draft")})
+            chosen = a.get("strength_days_draft") or []
+            return Outcome({"strength_days": chosen, "_days_for": placement_inputs(a)})
         if value == "suggest":
             proposal = list(propose_strength_days(_profile(a, for_proposal=True)))
-            return Outcome({"strength_days": proposal, "strength_days_draft": proposal})
+            return Outcome(
+                {
+                    "strength_days": proposal,
+                    "strength_days_draft": proposal,
+                    "_days_for": placement_inputs(a),
+                }
+            )
+    if step == "long_run_day" and value.isdigit():
+        return _long_run(int(value), a)
     if step == "timezone_confirm":
         if value == "yes":
             return Outcome()
@@ -489,12 +610,10 @@ def answer_button(step: str, value: str, ctx: Ctx) -> Outcome:
         return Outcome({"race_date": None, "race_distance": None}, goto=_after_race(a))
     if step == "known_loads" and value == "skip":
         return Outcome({"known_loads": []})
-    if step in ("running_days", "sessions", "minutes", "delivery_time", "long_run_day"):
-        if value == "none" and step == "long_run_day":
-            return Outcome({"long_run_day": None})
-        if value.isdigit():
-            key = {"delivery_time": "delivery_time"}.get(step, step)
-            return Outcome({key: int(value)})
+    if step == "long_run_day" and value == "none":
+        return Outcome({"long_run_day": None})
+    if step in ("sessions", "minutes", "delivery_time") and value.isdigit():
+        return Outcome({step: int(value)})
     options: dict[str, dict[str, str]] = {
         "running_years": RUNNING_YEARS,
         "race_distance": DISTANCE_LABELS,
@@ -538,12 +657,88 @@ def _distance(text: str) -> str:
     raise InputError(f"Pick a distance: {', '.join(DISTANCE_LABELS.values())} (e.g. “half”).")
 
 
+_DONE = re.compile(r"^(?P<days>.*?)[\s,;.!]*\bdone\b[\s.!✔]*$", re.IGNORECASE | re.DOTALL)
+_DAY_EXAMPLES = {
+    "running_days": "tue thu sat sun",
+    "hard_days": "tue, thu",
+    "strength_days": "mon, thu",
+}
+
+
+def _typed_days(step: str, typed: str, ctx: Ctx) -> Outcome:
+    """Typed days toggle into the selection, like taps; only "done" (alone, or after the
+    days) moves on, so a typed day never throws away what was tapped."""
+    a = ctx.answers
+    raw = typed.strip()
+    finish = _DONE.match(raw)
+    if finish:
+        raw = finish["days"].strip()
+    if step == "hard_days" and raw.lower() in ("none", "no", "no hard days"):
+        return _hard_days_done([], a)
+    try:
+        days = parse_weekdays(raw) if raw else []
+    except InputError:
+        raise InputError(
+            f"I need weekdays like “{_DAY_EXAMPLES[step]}”: each one you send is ticked (or "
+            "unticked), then tap Done or type “done”."
+        ) from None
+    selection = _toggle(step, draft(step, a), days, a)
+    ticked = {f"{step}_draft": selection}
+    updated = dataclasses.replace(ctx, answers={**a, **ticked})
+    if finish:
+        outcome = _done(step, selection, updated)
+        outcome.updates = {**ticked, **outcome.updates}
+        return outcome
+    return Outcome(ticked, advance=False, notes=[ask(step, updated)])
+
+
+def _toggle(step: str, selection: list[int], days: list[int], a: dict[str, Any]) -> list[int]:
+    """`selection` with each of `days` flipped; days a question doesn't offer are refused."""
+    if step == "hard_days":
+        _check_hard_days(days, a)
+    return sorted(set(selection) ^ set(days))
+
+
+def _check_hard_days(days: list[int], a: dict[str, Any]) -> None:
+    """Hard days are running days other than the long run."""
+    offered = hard_day_options(a)
+    for day in days:
+        if day == a.get("long_run_day"):
+            raise InputError(
+                f"{WEEKDAY_LABELS[day]} is your long run, so it can't be a hard day too; "
+                "pick other days, or none."
+            )
+        if day not in offered:
+            raise InputError(
+                f"You don't run on {WEEKDAY_LABELS[day]} (you run "
+                f"{weekday_list(running_days(a))}); /back changes your running days."
+            )
+
+
+def _done(step: str, days: list[int], ctx: Ctx) -> Outcome:
+    if step == "running_days":
+        if not days:
+            raise InputError("Tick at least one day you run, e.g. “tue thu sat sun”, then Done.")
+        return Outcome({"running_days": days, "running_days_draft": days})
+    if step == "hard_days":
+        return _hard_days_done(days, ctx.answers)
+    return _strength_days_done(days, ctx)
+
+
+def _long_run(day: int, a: dict[str, Any]) -> Outcome:
+    runs = _offered_days(a)
+    if day not in runs:
+        raise InputError(
+            f"You don't run on {WEEKDAY_LABELS[day]}: your long run goes on one of "
+            f"{weekday_list(runs)}, or tap No long run. /back changes your running days."
+        )
+    return Outcome({"long_run_day": day})
+
+
 def _hard_days_done(days: list[int], a: dict[str, Any]) -> Outcome:
-    if a.get("long_run_day") in days:
-        raise InputError("Your long-run day can't also be a hard day; pick other days, or none.")
-    if len(days) > int(a.get("running_days", 7)):
-        raise InputError(f"That's more hard days than the {a['running_days']} days you run.")
-    return Outcome({"hard_days": sorted(days), "hard_days_draft": sorted(days)})
+    chosen = sorted(days)
+    _check_hard_days(chosen, a)
+    return Outcome({"hard_days": chosen, "hard_days_draft": chosen})
 
 
 def _strength_days_done(days: list[int], ctx: Ctx) -> Outcome:
@@ -569,6 +764,7 @@ def _strength_days_done(days: list[int], ctx: Ctx) -> Outcome:
         )
         return Outcome(updates, advance=False, notes=[note])
     updates["strength_days"] = sorted(days)
+    updates["_days_for"] = placement_inputs(a)
     return Outcome(updates)
 
 
@@ -616,6 +812,13 @@ def next_step(step: str, answers: dict[str, Any]) -> str:
     following = sequence[min(index, len(sequence) - 1)]
     if following == "race_distance" and not answers.get("race_date"):
         return next_step("race_distance", answers)
+    if (
+        group
+        and following == "summary"
+        and step != "strength_days"
+        and resuggested_days(answers) is not None
+    ):
+        return "strength_days"  # a change to the week they were chosen for: suggest anew
     return following
 
 
@@ -624,20 +827,40 @@ def enter(step: str, answers: dict[str, Any]) -> dict[str, Any]:
     updates: dict[str, Any] = {}
     if step == "strength_days":
         current = answers.get("strength_days")
-        fits = current is not None and len(current) == int(answers.get("sessions", 2))
+        fresh = resuggested_days(answers)
         updates["strength_days_draft"] = (
-            current if fits else list(propose_strength_days(_profile(answers, for_proposal=True)))
+            fresh
+            if fresh is not None
+            else current
+            if current is not None
+            else list(propose_strength_days(_profile(answers, for_proposal=True)))
         )
     if step == "hard_days":
-        updates["hard_days_draft"] = answers.get("hard_days") or []
+        offered = hard_day_options(answers)
+        updates["hard_days_draft"] = [d for d in answers.get("hard_days") or [] if d in offered]
+    if step == "running_days":
+        updates["running_days_draft"] = running_days(answers)
     return updates
+
+
+def begin_group(answers: dict[str, Any], group: str) -> dict[str, Any]:
+    """Answers for changing one group (from the summary or /settings): the group, and the
+    week the current strength days were chosen for (when not already known), so a change to
+    it re-suggests them."""
+    updated = {**answers, "_group": group}
+    if isinstance(answers.get("running_days"), int):  # saved before we asked which days
+        updated["running_days"] = running_days(answers)
+    if updated.get("strength_days") is not None and "_days_for" not in updated:
+        updated["_days_for"] = placement_inputs(updated)
+    first = GROUPS[group][0]
+    return {**updated, **enter(first, updated)}
 
 
 def hint_for(step: str) -> str:
     """What a message that isn't an answer gets: a nudge back to the question."""
     examples: dict[str, str] = {
         "running_years": "tap how long you've been running, or type e.g. “3 years”",
-        "running_days": "tap or type how many days a week you run, e.g. “4”",
+        "running_days": "tick the days you run and tap Done, or type e.g. “tue thu sat sun”",
         "long_run_day": "tap your long-run day, or type e.g. “sunday”",
         "hard_days": "toggle your hard days and tap Done, or type e.g. “tue, thu”",
         "race": "send your race date, e.g. “2027-04-18”, or tap “No race”",
@@ -646,7 +869,7 @@ def hint_for(step: str) -> str:
         "equipment": "tap what equipment you have",
         "sessions": "tap or type 1, 2 or 3",
         "minutes": "tap or type 10, 20, 30 or 45",
-        "strength_days": "toggle your strength days and tap Done",
+        "strength_days": "toggle your strength days and tap Done, or type e.g. “mon thu”",
         "delivery_time": "send a time like 07:00 or 7am",
         "timezone": "type a city like Berlin, or an offset like +05:30",
         "timezone_confirm": "tap Yes or No",

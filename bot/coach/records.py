@@ -11,7 +11,8 @@ from typing import Literal, Protocol
 from db.history import SetValues
 from plans import exercises
 from plans.loads import set_e1rm
-from plans.units import format_weight
+from plans.units import format_rounded, format_weight
+from plans.words import Terms, plural
 
 Measure = Literal["e1rm", "reps", "seconds"]
 PR_EPSILON = 0.005
@@ -78,25 +79,32 @@ def best_by_day(sets: Sequence[LoggedSet], measure: Measure) -> list[DayBest]:
     return result
 
 
-def fmt_value(value: float, measure: Measure, units: str) -> str:
+def fmt_value(value: float, measure: Measure, units: str, terms: Terms) -> str:
+    """A day's best as a coach says it: an estimated max in whole kg (or lb), explained the
+    first time the reply uses it; reps; seconds."""
     if measure == "e1rm":
-        return f"e1RM {format_weight(value, units)}"
+        return terms.say("e1rm", format_rounded(value, units))
     if measure == "seconds":
         return f"{value:g} s"
-    return f"{value:g} reps"
+    return plural(round(value), "rep")
 
 
-def sets_text(sets: Sequence[LoggedSet], units: str) -> str:
-    """One exercise's sets on one day, compact: "3×5 @ 60 kg", "8/8/7 @ 40 kg", "3×45 s"."""
+def sets_text(sets: Sequence[LoggedSet], units: str, terms: Terms) -> str:
+    """One exercise's sets on one day, compact: "3×5 @ 60 kg", "8/8/7 @ 40 kg", "3×45 s";
+    the hardest effort logged and the sets that fell short of their target after it."""
     if not sets:
         return ""
     side = " /side" if any(s.per_side for s in sets) else ""
-    missed = sum(1 for s in sets if s.failed)
-    tail = f" ({missed} missed)" if missed else ""
+    holds = all(s.reps is None for s in sets)
+    tail = ""
     rpes = [s.rpe for s in sets if s.rpe is not None]
     if rpes:
-        tail = f" @RPE {max(rpes):g}" + tail
-    if all(s.reps is None for s in sets):
+        tail = ", " + terms.say("rpe", f"{max(rpes):g}")
+    missed = sum(1 for s in sets if s.failed)
+    if missed:
+        target = "time" if holds else "reps"
+        tail += f" — {plural(missed, 'set')} short of the target {target}"
+    if holds:
         secs = [s.seconds or 0 for s in sets]
         body = f"{len(secs)}×{secs[0]} s" if len(set(secs)) == 1 else _slashed(secs) + " s"
         added = [s.load_kg for s in sets if s.load_kg]

@@ -70,9 +70,11 @@ class Settings:
             minute=athlete.delivery_minute,
             units=athlete.units,
         )
-        answers = {**stored, **(athlete.answers or {}), "_group": group}
+        kept = dict(athlete.answers or {})
+        if not isinstance(kept.get("running_days"), list):
+            kept.pop("running_days", None)  # a count, saved before we asked which days
+        answers = q.begin_group({**stored, **kept}, group)
         step = q.GROUPS[group][0]
-        answers.update(q.enter(step, answers))
         await unit.conversations.save(
             athlete.id, flow="settings", step=step, answers=answers, history=[], now=now
         )

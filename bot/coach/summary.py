@@ -17,12 +17,16 @@ from db.models import Athlete
 from db.uow import Unit
 from plans.periodization import phase_for
 from plans.profile import ProfileError
+from plans.programs import day_label
+from plans.reentry import checks_in, returning
 from plans.text import Text, bold, code, lines, text
-from plans.units import format_weight
+from plans.units import format_rounded
+from plans.words import Terms, phase_means, plural
 
 log = logging.getLogger(__name__)
 
 MAX_PRS = 5
+MAX_WEEKS_BACK = 104  # how far back "the plan has been here before" looks
 
 
 def week_bounds(week_end: dt.date) -> tuple[dt.date, dt.date]:
@@ -38,12 +42,18 @@ def tonnage_kg(sets: list[SetRow]) -> float:
     )
 
 
-async def compose_weekly(unit: Unit, athlete: Athlete, week_end: dt.date) -> Text:
-    """The summary of the 7 days ending on `week_end` (athlete's local dates)."""
+async def compose_weekly(
+    unit: Unit, athlete: Athlete, week_end: dt.date, today: dt.date | None = None
+) -> Text:
+    """The summary of the 7 days ending on `week_end` (athlete's local dates), as of `today`
+    (the summary day itself when it is delivered). A finished week with nothing logged is
+    checked in on once, with the lighter session that follows (`plans.reentry`)."""
     start, end = week_bounds(week_end)
+    today = today or week_end
     rows = unit.history
     week_sets = await rows.sets(athlete.id, since=start, before=end + dt.timedelta(days=1))
     units = athlete.units or "kg"
+    terms = Terms()
     done_days = {s.performed_on for s in week_sets}
     planned = await _planned(unit, athlete, start)
     said: list[Text | str] = [text("📅 ", bold(f"Your week: {_span(start, end)}"))]
@@ -51,21 +61,65 @@ async def compose_weekly(unit: Unit, athlete: Athlete, week_end: dt.date) -> Tex
         said.append(f"✅ Sessions: {len(done_days)} done")
     else:
         said.append(f"✅ Sessions: {len(done_days)} of {planned} planned done")
-    tonnage = tonnage_kg(week_sets)
-    said.append(f"🏋️ Sets: {len(week_sets)} · tonnage {_big_weight(tonnage, units)}")
-    prs = await _prs(rows, athlete.id, week_sets, start, units)
+    sets = f"🏋️ Sets: {len(week_sets)}"
+    if week_sets:
+        sets += " · " + terms.say("tonnage", format_rounded(tonnage_kg(week_sets), units))
+    said.append(sets)
+    prs = await _prs(rows, athlete.id, week_sets, start, units, terms)
     if prs:
         shown = prs[:MAX_PRS] + ([f"+{len(prs) - MAX_PRS} more"] if len(prs) > MAX_PRS else [])
         said.append(f"🏆 PRs: {len(prs)} — " + "; ".join(shown))
-    else:
-        said.append("🏆 PRs: none this week" + (" — keep stacking sessions" if week_sets else ""))
-    nxt = _next_phase(athlete, end + dt.timedelta(days=1))
+    elif week_sets:
+        said.append("🏆 PRs: none this week — keep stacking sessions")
+    nxt = _next_phase(athlete, start, end + dt.timedelta(days=1))
     if nxt:
         said.append(nxt)
     if not week_sets:
-        said.append(text("No sets logged this week. Reply with what you did, e.g. ",
-                         code("squat 3x5 60kg"), "."))  # fmt: skip
+        if today < week_end:  # the week is still on: where to log, no more
+            said.append(text("Nothing logged yet this week. After a session, reply with what "
+                             "you did, e.g. ", code("squat 3x5 60kg"), "."))  # fmt: skip
+        else:
+            check_in = await _check_in(unit, athlete, start, end, planned or 0)
+            if check_in is not None:
+                said += ["", check_in]
     return lines(*said)
+
+
+async def _check_in(
+    unit: Unit, athlete: Athlete, start: dt.date, end: dt.date, planned: int
+) -> Text | None:
+    """Once per quiet spell: kind words and the (lighter) session that comes next."""
+    last = (await unit.history.last_logged([athlete.id], before=start)).get(athlete.id)
+    plan_start = athlete.plan_start or start
+    week_before = start - dt.timedelta(days=7)
+    if not checks_in(
+        planned=planned,
+        logged=False,
+        logged_week_before=last is not None and last >= week_before,
+        new_to_plan=plan_start > week_before,
+    ):
+        return None
+    try:
+        upcoming = await week_for(unit, athlete, end + dt.timedelta(days=1))
+    except (ProfileError, KeyError, ValueError, TypeError):
+        upcoming = []
+    following = next((d for d in upcoming if d.kind == "strength"), None)
+    when = f" ({day_label(following.date)})" if following is not None else ""
+    if last is None:
+        return text(
+            "👋 Nothing logged yet — no worries, starting is the hard part. Your next "
+            f"session{when} is a good place to begin, and even half of it counts. Afterwards, "
+            "reply with what you did, e.g. ", code("squat 3x5 60kg"), ".",
+        )  # fmt: skip
+    easier = "is a lighter one to ease back in: fewer sets, about 10 % less weight"
+    if following is not None and (
+        following.phase.holds_progress or not returning(following.date, last, end.weekday())
+    ):
+        easier = "is an easy one anyway"
+    return text(
+        "👋 Nothing logged this week — that's fine, busy weeks happen. No need to catch up: "
+        f"your next session{when} {easier}. Afterwards, just reply with what you did.",
+    )
 
 
 async def _planned(unit: Unit, athlete: Athlete, start: dt.date) -> int | None:
@@ -80,7 +134,12 @@ async def _planned(unit: Unit, athlete: Athlete, start: dt.date) -> int | None:
 
 
 async def _prs(
-    rows: HistoryRows, athlete_id: int, week_sets: list[SetRow], start: dt.date, units: str
+    rows: HistoryRows,
+    athlete_id: int,
+    week_sets: list[SetRow],
+    start: dt.date,
+    units: str,
+    terms: Terms,
 ) -> list[str]:
     """Exercises whose best this week beats every earlier session (first sessions don't)."""
     names = sorted({s.exercise for s in week_sets})
@@ -98,33 +157,37 @@ async def _prs(
         before = [b.value for b in days if b.day < start]
         week = [b.value for b in days if b.day >= start]
         if before and week and max(week) > max(before) + PR_EPSILON:
-            found.append(f"{display_name(name)} {fmt_value(max(week), measure, units)}")
+            found.append(f"{display_name(name)} {fmt_value(max(week), measure, units, terms)}")
     return found
 
 
-def _next_phase(athlete: Athlete, monday: dt.date) -> Text | None:
+def _next_phase(athlete: Athlete, start: dt.date, monday: dt.date) -> Text | None:
+    """Next week's phase; what it means in plain words the first time the plan reaches it."""
     if not athlete.profile:
         return None
+    plan_start = athlete.plan_start or monday
     try:
-        phase = phase_for(profile_of(athlete), monday, athlete.plan_start or monday)
+        profile = profile_of(athlete)
+        phase = phase_for(profile, monday, plan_start)
+        weeks = range(max(0, (start - plan_start).days // 7 + 1) if start >= plan_start else 0)
+        seen = {phase_for(profile, plan_start + dt.timedelta(weeks=w), plan_start).name
+                for w in weeks[-MAX_WEEKS_BACK:]}  # fmt: skip
     except (ProfileError, KeyError, ValueError, TypeError):
         return None
     race = ""
     if phase.weeks_to_race is not None and phase.weeks_to_race > 0:
-        race = f", {phase.weeks_to_race} weeks to race day"
+        race = f", {plural(phase.weeks_to_race, 'week')} to race day"
     elif phase.weeks_to_race == 0:
         race = ", race week"
+    means = phase_means(phase.name) if phase.name not in seen else ""
+    about = f": {means}" if means else ""
     return text(
-        "➡️ Next week: ", bold(phase.label), f" (week {phase.week}{race}) — focus: {phase.focus}"
-    )
+        "➡️ Next week: ", bold(phase.label), f" (week {phase.week}{race}){about}"
+        f" — focus: {phase.focus}",
+    )  # fmt: skip
 
 
 def _span(start: dt.date, end: dt.date) -> str:
     if start.month == end.month:
         return f"{start.day}–{end.day} {end:%b}"
     return f"{start.day} {start:%b} – {end.day} {end:%b}"
-
-
-def _big_weight(kg: float, units: str) -> str:
-    number, unit = format_weight(kg, units).rsplit(" ", 1)
-    return f"{round(float(number)):,} {unit}"

@@ -20,7 +20,15 @@ from bot.coach.messages import Attachment, Message, say
 from bot.coach.planning import local_today
 from bot.coach.records import display_name
 from bot.coach.zones import tzinfo_for
-from db.history import NewSet, NewWorkout, SetRow, content_of
+from db.history import (
+    LoggedSession,
+    NewSet,
+    NewWorkout,
+    SetRow,
+    content_of,
+    import_title,
+    sessions_of,
+)
 from db.logs import values_of
 from db.models import Athlete, LogBatch
 from db.uow import Storage
@@ -29,6 +37,7 @@ from plans.loads import set_e1rm
 from plans.state import ExerciseState
 from plans.text import Text, bold, code, lines, text
 from plans.units import format_weight
+from plans.words import plural, word_for
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +45,8 @@ MAX_TEXT = 3800
 BIG_IMPORT_SETS = 2000  # an import this big says it is working before it answers
 CSV_SUFFIXES = (".csv", ".txt")
 NO_ATHLETE = "Send /start to set up first."
+SESSION_TITLE = "RunStrong session"
+MIDDAY = dt.time(12, 0)  # a workout's start when all we know is its day
 IMPORT_HINT = text(
     "I can import your history from ", bold("Strong"), " or ", bold("Hevy"),
     ": export your workouts as a CSV file in the app and send me the file.",
@@ -70,15 +81,17 @@ class Transfer:
                     attachment=profile_doc,
                 )
             ]
-        content = await asyncio.to_thread(
-            lambda: workout_csv.hevy_csv(_export_rows(athlete, sets, batches))
-        )
+        rows = await asyncio.to_thread(_export_rows, athlete, sets, batches)
+        content = await asyncio.to_thread(workout_csv.hevy_csv, rows)
         days = len({s.performed_on for s in sets})
+        workouts = len({(r.title, r.start_time) for r in rows})
         return [
             Message(
                 text(
-                    f"📦 Your workouts: {len(sets)} sets over {days} days, in Hevy's CSV layout "
-                    "(opens in any spreadsheet, imports into Hevy or back into me)."
+                    f"📦 Your workouts: {plural(len(sets), 'set')} in "
+                    f"{plural(workouts, 'workout')} over {plural(days, 'day')}, in Hevy's CSV "
+                    "layout, each at the time you logged it (opens in any spreadsheet, imports "
+                    "into Hevy or back into me)."
                 ),
                 attachment=Attachment("document", f"runstrong-workouts-{stamp}.csv", content),
             ),
@@ -123,8 +136,8 @@ class Transfer:
             count = len(parsed.errors)
             return [
                 say(
-                    f"❌ Nothing imported: {count} row{'s' if count != 1 else ''} of "
-                    f"{filename} {'have' if count != 1 else 'has'} a problem.\n",
+                    f"❌ Nothing imported: {plural(count, 'row')} of "
+                    f"{filename} {word_for(count, 'has', 'have')} a problem.\n",
                     code(workout_csv.error_summary(parsed.errors)),
                     "\nFix those lines (or delete them) and send the file again.",
                 )
@@ -134,7 +147,7 @@ class Transfer:
         sets = sum(len(w.sets) for w in workouts)
         if progress is not None and sets >= BIG_IMPORT_SETS:
             app = "Strong" if parsed.source == "strong" else "Hevy"
-            await progress(say(f"📥 Importing {sets:,} sets from {app}… one moment."))
+            await progress(say(f"📥 Importing {plural(sets, 'set')} from {app}… one moment."))
         now = self.clock.now()
         async with self.storage.write() as unit:
             athlete = await unit.athletes.by_user(who.platform, who.user_id, for_update=True)
@@ -149,9 +162,11 @@ class Transfer:
                 if w.source_key not in known:
                     fresh.setdefault(w.source_key, w)
             # A workout this athlete logged here, exported and now sends back has no import
-            # key yet: it is known by its content (each stored batch matches once).
+            # key yet: it is known by its content (each stored workout, as `sessions_of`
+            # groups it for the export, matches once).
             days = [w.performed_on for w in fresh.values()]
-            stored_contents = Counter(await rows.contents(athlete.id, days))
+            tz = tzinfo_for(athlete.timezone)
+            stored_contents = Counter(await rows.contents(athlete.id, days, tz))
             for key, w in list(fresh.items()):
                 held = content_of(w.performed_on, w.sets)
                 if stored_contents[held] > 0:
@@ -175,51 +190,66 @@ class Transfer:
 def _export_rows(
     athlete: Athlete, sets: Sequence[SetRow], batches: dict[int, LogBatch]
 ) -> list[workout_csv.ExportRow]:
+    """One workout per session (`sessions_of`): a day's logs sent close together, or an
+    imported workout as it came; each at the time its sets were logged (an imported one at
+    the start its file gave), exercises in the order they were logged."""
     tz = tzinfo_for(athlete.timezone)
-    rows: list[workout_csv.ExportRow] = []
-    position: dict[tuple[int, str], int] = defaultdict(int)
-    # A reader takes a title and start minute for one workout; each batch's sets on a day
-    # get a pair of their own, or two logs sent in one minute would come back as one.
-    workouts: dict[tuple[int, dt.datetime], str] = {}
+    workouts: list[tuple[str, dt.datetime, dt.datetime, LoggedSession]] = []
+    for session in sessions_of(sets, batches, tz):
+        title, start, end = _when_and_title(session, tz)
+        workouts.append((title, start, end, session))
+    workouts.sort(key=lambda w: (w[1], w[3].day))
+    # A reader takes a workout's title and start minute as its identity: two workouts that
+    # would share both get numbered titles, or they would come back as one.
     taken: set[tuple[str, dt.datetime]] = set()
-    for s in sets:
-        batch = batches.get(s.batch_id)
-        title = "RunStrong session"
-        start = dt.datetime.combine(s.performed_on, dt.time(12, 0))
-        if batch is not None:
-            if batch.source == "import" and batch.text:
-                title = batch.text.splitlines()[0][:200]
-            local = batch.created_at.astimezone(tz)
-            if local.date() == s.performed_on:
-                start = local.replace(tzinfo=None, second=0, microsecond=0)
-        if (s.batch_id, start) not in workouts:
-            name, n = title, 1
-            while (name, start) in taken:
-                n += 1
-                name = f"{title} ({n})"
-            taken.add((name, start))
-            workouts[s.batch_id, start] = name
-        title = workouts[s.batch_id, start]
-        key = (s.batch_id, s.exercise)
-        index = position[key]
-        position[key] += 1
-        rows.append(
-            workout_csv.ExportRow(
-                title=title,
-                start_time=start,
-                end_time=start,
-                description="",
-                exercise_title=display_name(s.exercise),
-                exercise_notes=workout_csv.set_notes(s.notes or "", s.per_side),
-                set_index=index,
-                set_type="failure" if s.failed else "normal",
-                weight_kg=s.load_kg,
-                reps=s.reps,
-                duration_seconds=s.seconds,
-                rpe=s.rpe,
-            )
-        )
+    rows: list[workout_csv.ExportRow] = []
+    for title, start, end, session in workouts:
+        name, n = title, 1
+        while (name, start) in taken:
+            n += 1
+            name = f"{title} ({n})"
+        taken.add((name, start))
+        by_exercise: dict[str, list[SetRow]] = {}
+        for s in session.sets:
+            by_exercise.setdefault(s.exercise, []).append(s)
+        for exercise, exercise_sets in by_exercise.items():
+            for index, s in enumerate(exercise_sets):
+                rows.append(
+                    workout_csv.ExportRow(
+                        title=name,
+                        start_time=start,
+                        end_time=end,
+                        description="",
+                        exercise_title=display_name(exercise),
+                        exercise_notes=workout_csv.set_notes(s.notes or "", s.per_side),
+                        set_index=index,
+                        set_type="failure" if s.failed else "normal",
+                        weight_kg=s.load_kg,
+                        reps=s.reps,
+                        duration_seconds=s.seconds,
+                        rpe=s.rpe,
+                    )
+                )
     return rows
+
+
+def _when_and_title(session: LoggedSession, tz: dt.tzinfo) -> tuple[str, dt.datetime, dt.datetime]:
+    """A workout's title, start and end (local wall times, to the minute). Logged in the
+    chat: from its first to its last log that day; logged on a later day, or imported without
+    a start: midday, the time unknown."""
+    midday = dt.datetime.combine(session.day, MIDDAY)
+    if session.imported:
+        title, started = import_title(session.batches[0].text)
+        start = started if started is not None and started.date() == session.day else midday
+        return title or "Workout", start, start
+    local = [
+        t.replace(tzinfo=None, second=0, microsecond=0)
+        for t in (b.created_at.astimezone(tz) for b in session.batches)
+        if t.date() == session.day
+    ]
+    if not local:
+        return SESSION_TITLE, midday, midday
+    return SESSION_TITLE, min(local), max(local)
 
 
 def _profile_json(
@@ -294,7 +324,9 @@ def _new_workout(workout: workout_csv.Workout, ids: dict[str, str]) -> NewWorkou
                 notes=s.notes,
             )
         )
-    return NewWorkout(workout.key, workout.started_at.date(), workout.title, sets)
+    return NewWorkout(
+        workout.key, workout.started_at.date(), workout.title, sets, workout.started_at
+    )
 
 
 def seed_states(
@@ -373,13 +405,16 @@ def _import_report(
     days = sorted(w.performed_on for w in fresh.values())
     skipped_workouts = len(parsed.workouts) - len(fresh)
     said = [
-        f"✅ Imported {len(fresh)} workout{'s' if len(fresh) != 1 else ''} ({stored} sets) "
+        f"✅ Imported {plural(len(fresh), 'workout')} ({plural(stored, 'set')}) "
         f"from {app}, {days[0]:%d %b %Y} to {days[-1]:%d %b %Y}."
     ]
     if skipped_workouts:
-        said.append(f"{skipped_workouts} were already in your history and were left alone.")
+        said.append(
+            f"{skipped_workouts:,} {word_for(skipped_workouts, 'was', 'were')} already in your "
+            f"history and {word_for(skipped_workouts, 'was', 'were')} left alone."
+        )
     if parsed.skipped:
-        said.append(f"Skipped {parsed.skipped} warm-up or cardio rows.")
+        said.append(f"Skipped {plural(parsed.skipped, 'warm-up or cardio row')}.")
     custom = sorted({name for name, ex in ids.items() if ex.startswith("custom:")})
     if custom:
         shown = ", ".join(custom[:10]) + (" …" if len(custom) > 10 else "")

@@ -191,10 +191,16 @@ async def send(
     if reply.edit and edit_message is not None and reply.attachment is None:
         (body, *rest) = pieces(reply.text) if reply.text else [""]
         if body and not rest:
-            edited = await edit_message.edit_text(
-                body, parse_mode=ParseMode.HTML, reply_markup=keyboard
-            )
-            return edited if isinstance(edited, Message) else None
+            try:
+                edited = await edit_message.edit_text(
+                    body, parse_mode=ParseMode.HTML, reply_markup=keyboard
+                )
+                return edited if isinstance(edited, Message) else None
+            except BadRequest as exc:
+                if "not modified" in str(exc).lower():
+                    return edit_message  # pressed twice: it already says this
+                # Too old to edit, or gone: the answer comes as a new message instead.
+                log.info("could not edit message %s (%s): sending anew", edit_message.id, exc)
     if reply.attachment is not None:
         caption = to_html(reply.text) if reply.text else None
         fits = caption is None or len(caption) <= MAX_CAPTION

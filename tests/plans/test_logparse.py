@@ -603,3 +603,22 @@ def test_lines_that_cannot_be_read_as_meant_are_refused(text: str, refusal: str)
 def test_a_plus_before_a_name_does_not_turn_sets_into_a_load() -> None:
     (entry,) = parse_log("+cmd 3x5", "kg", today=dt.date(2026, 11, 25))
     assert [(s.reps, s.load_kg) for s in entry.sets] == [(5, None)] * 3
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what should I eat before my long run?",
+        "should I do intervals today",
+        "long run tomorrow",
+        "is a 25k long run too much?",
+        "planning a tempo run on friday",
+    ],
+)
+def test_questions_and_plans_about_runs_are_not_runs(text: str) -> None:
+    assert parse_run(text, today=dt.date(2026, 11, 25)) is None
+
+
+@pytest.mark.parametrize("text", ["long run 25k", "did my intervals", "ran 10k easy"])
+def test_records_of_runs_still_are(text: str) -> None:
+    assert parse_run(text, today=dt.date(2026, 11, 25)) is not None

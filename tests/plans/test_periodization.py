@@ -205,3 +205,26 @@ def test_phase_fields_are_sane(race_offset: int, day_offset: int, experience: Ex
     assert phase.deload == (phase.name == "deload")
     assert 0 < phase.volume <= 1 and 0 < phase.load <= 1
     assert phase == phase_for(profile, START + dt.timedelta(day_offset), START)
+
+
+def test_signing_up_on_the_last_day_of_a_race_week_does_not_use_up_week_1() -> None:
+    """Issue 18: a race on a Monday makes the countdown weeks run Monday to Sunday; signing up
+    on a Sunday put that one day in week 1 and the first full week in week 2. A first week
+    with at most LEAD_IN_DAYS days left leads into the next one instead."""
+    race = Race(dt.date(2027, 4, 19), "half")  # a Monday, 20 weeks after the sign-up
+    profile = Profile(**{**_profile(None).__dict__, "race": race})
+    sunday = dt.date(2026, 11, 29)
+    monday = sunday + DAY
+
+    def week(day: dt.date, start: dt.date) -> tuple[str, int]:
+        phase = phase_for(profile, day, start)
+        return phase.name, phase.week
+
+    assert week(sunday, sunday) == week(monday, sunday) == (AA, 1)
+    assert week(monday + 7 * DAY, sunday) == (AA, 2)
+    assert phase_for(profile, sunday, sunday).weeks_to_race == 20  # the calendar's count
+    assert phase_for(profile, monday, sunday).weeks_to_race == 19
+    # Four days or more left: a week of its own, as before.
+    thursday = sunday - 3 * DAY
+    assert week(thursday, thursday) == (AA, 1)
+    assert week(monday, thursday) == (AA, 2)

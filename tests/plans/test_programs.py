@@ -465,3 +465,16 @@ def test_templates_follow_the_athlete_not_the_weekday(equipment: str) -> None:
         mains = {LIBRARY[x.exercise].pattern for p in fortnight for x in p.exercises
                  if x.main_lift}  # fmt: skip
         assert {"squat", "hinge"} <= mains, (fortnight[0].date, mains)
+
+
+@settings(max_examples=60, deadline=None)
+@given(profile=profiles(), offset=st.integers(min_value=1, max_value=6))
+def test_nothing_is_planned_before_the_plan_starts(profile: Profile, offset: int) -> None:
+    """Issue 18: signing up on a Sunday showed sessions (and mobility) on the days of that
+    week before it. The plan starts on the sign-up day; the days before it hold nothing."""
+    plan_start = START + dt.timedelta(days=offset)
+    week = plan_week(profile, {}, START, plan_start=plan_start)
+    before = [p for p in week if p.date < plan_start]
+    assert len(before) == offset
+    assert all(p.kind == "rest" and not p.exercises and not p.started for p in before)
+    assert all(p.started for p in week if p.date >= plan_start)
