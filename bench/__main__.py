@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import delivery, micro, startup, throughput
+from bench import delivery, discord, micro, startup, throughput
 from bench.common import Result
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
@@ -50,6 +50,7 @@ async def _all(work: Path) -> list[Result]:
         ("update throughput and latency", throughput.run),
         ("daily delivery", delivery.run),
         ("start-up", startup.run),
+        ("Discord DMs and daily DMs", discord.run),
     )
     for title, section in sections:
         started = time.monotonic()

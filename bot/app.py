@@ -22,6 +22,7 @@ from handlers.telegram.adapter import (
     delivery_tick,
     recover_updates,
     set_commands,
+    wake_on_schedule,
 )
 from handlers.telegram.ordering import PerChatUpdateProcessor
 from handlers.telegram.transport import AiohttpRequest
@@ -111,6 +112,7 @@ async def startup(application: Application) -> None:  # type: ignore[type-arg]
         application.job_queue.run_repeating(
             delivery_tick, interval=DELIVERY_TICK_SECONDS, first=0.2, name="delivery"
         )
+        wake_on_schedule(application)
     # What start-up built (PTB, SQLAlchemy's mappers, the plans' tables) lives as long as the
     # process: frozen, the collector's full passes (~100 ms each in `make bench`) skip it
     # instead of walking it every time. `shutdown` thaws it.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 import signal
 from collections.abc import Awaitable, Callable
@@ -159,26 +160,56 @@ async def delivery_loop(
     housekeeping: Callable[[], Awaitable[None]] | None = None,
 ) -> None:
     """Send what is due on the sender's platform every few seconds (the database says
-    what), waking exactly when the next message is due if that is sooner."""
-    while not stop.is_set():
-        try:
-            result = await core.delivery.tick(sender)
-            if result.sent or result.missed or result.blocked or result.retried:
-                log.info(
-                    "%s delivery: sent %d (late %d), missed %d, blocked %d, retry %d",
-                    sender.platform, result.sent, result.late, result.missed, result.blocked,
-                    result.retried,
-                )  # fmt: skip
-            await core.tidy()
-            if housekeeping is not None:
-                await housekeeping()
-            upcoming = await core.delivery.next_due(sender.platform)
-        except Exception:
-            log.exception("%s delivery tick failed", sender.platform)
-            upcoming = None
-        wait = DELIVERY_TICK_S
-        if upcoming is not None:
-            until = (upcoming - core.clock.now()).total_seconds() + 0.05
-            wait = min(DELIVERY_TICK_S, max(0.05, until))
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), wait)
+    what), waking exactly when the next message is due if that is sooner, including one
+    scheduled meanwhile (a /time a minute ahead)."""
+    scheduled: list[dt.datetime] = []  # due times scheduled here since the last round
+    woken = asyncio.Event()
+
+    def rescheduled(platform: str, due: dt.datetime) -> None:
+        if platform == sender.platform:
+            scheduled.append(due)
+            woken.set()
+
+    core.delivery.listeners.append(rescheduled)
+    try:
+        while not stop.is_set():
+            upcoming = await _delivery_round(core, sender, housekeeping)
+            woken.clear()
+            next_round = core.clock.now() + dt.timedelta(seconds=DELIVERY_TICK_S)
+            while not stop.is_set():
+                soonest = min([next_round, *scheduled, *([upcoming] if upcoming else [])])
+                wait = max(0.05, (soonest - core.clock.now()).total_seconds() + 0.05)
+                stopping = asyncio.ensure_future(stop.wait())
+                waking = asyncio.ensure_future(woken.wait())
+                done, pending = await asyncio.wait(
+                    {stopping, waking}, timeout=wait, return_when=asyncio.FIRST_COMPLETED
+                )
+                for task in pending:
+                    task.cancel()
+                if waking not in done:
+                    break  # time for a round (or stopping)
+                woken.clear()  # a new due time: wait again, for the sooner of them
+            scheduled.clear()
+    finally:
+        core.delivery.listeners.remove(rescheduled)
+
+
+async def _delivery_round(
+    core: Core, sender: Sender, housekeeping: Callable[[], Awaitable[None]] | None
+) -> dt.datetime | None:
+    """One tick and the housekeeping after it; when the next message is due."""
+    try:
+        result = await core.delivery.tick(sender)
+        if result.sent or result.missed or result.blocked or result.retried:
+            log.info(
+                "%s delivery: sent %d (late %d), missed %d, blocked %d, retry %d",
+                sender.platform, result.sent, result.late, result.missed, result.blocked,
+                result.retried,
+            )  # fmt: skip
+        await core.tidy()
+        if housekeeping is not None:
+            await housekeeping()
+        return await core.delivery.next_due(sender.platform)
+    except Exception:
+        log.exception("%s delivery tick failed", sender.platform)
+        return None

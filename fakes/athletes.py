@@ -36,14 +36,16 @@ async def make_athlete(
     status: str = "active",
     summary_day: int | None = None,
     platform: str = "telegram",
+    chat_id: int | None = None,
 ) -> int:
     """An onboarded athlete. `summary_day` (0 = Monday) moves the weekly summary off its
-    default Sunday: tests on the real clock pick a weekday they don't run on."""
+    default Sunday: tests on the real clock pick a weekday they don't run on. `chat_id`: where
+    their messages go when it is not their user id (on Discord, their DM channel's id)."""
     async with db.write() as session:
         athlete = Athlete(
             platform=platform,
             user_id=user_id,
-            chat_id=user_id,
+            chat_id=user_id if chat_id is None else chat_id,
             name=f"Runner {user_id}",
             language_code="en",
             status=status,

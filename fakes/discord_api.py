@@ -308,6 +308,7 @@ class _FailRule:
 class _Block:
     rule: _FailRule
     until: float
+    channel_id: int | None  # a route limit's bucket is per channel, like Discord's
 
 
 @dataclass
@@ -1171,7 +1172,8 @@ class FakeDiscord:
         A 429 carries Discord's headers (``X-RateLimit-Limit: limit``, ``Remaining: 0``,
         ``Reset-After: retry_after``, ``Scope``, ``X-RateLimit-Global`` when ``global_``) and
         body, and stays in force for ``retry_after`` seconds like a real limit: matching calls
-        that come back sooner (any bot call, for a global one) get 429 again."""
+        in the same channel (any bot call, for a global one) that come back sooner get 429
+        again; other channels have buckets of their own."""
         if code is None:
             code = {403: 50007}.get(status, 0)
         self._fail_rules.append(
@@ -1223,6 +1225,7 @@ class FakeDiscord:
                 hit = route.bot_auth
             else:
                 hit = self._rule_matches(block.rule, req, route)
+                hit = hit and req.call.channel_id == block.channel_id
             if hit:  # the limit is still in force: early retries get 429 again
                 raise self._injected_429(block.until - now, block.rule, route)
         for rule in self._fail_rules:
@@ -1232,7 +1235,7 @@ class FakeDiscord:
             if rule.count <= 0:
                 self._fail_rules.remove(rule)
             if rule.status == 429:
-                self._blocks.append(_Block(rule, now + rule.retry_after))
+                self._blocks.append(_Block(rule, now + rule.retry_after, req.call.channel_id))
                 raise self._injected_429(rule.retry_after, rule, route)
             raise DiscordError(rule.status, rule.code or 0, rule.message)
 
@@ -2484,8 +2487,10 @@ class FakeDiscord:
                     elif part.filename is not None:
                         ctype = part.headers.get("Content-Type", "application/octet-stream")
                         files.append(UploadedFile(part.name or "", part.filename, data, ctype))
-        if status == 200 and inter is not None and not bad_signature:
-            self._record_http_answer(inter, url, answer, files, started)
+            # Applied as soon as it is read, as Discord does: the bot's webhook calls that
+            # follow it must find its message.
+            if status == 200 and inter is not None and not bad_signature:
+                self._record_http_answer(inter, url, answer, files, started)
         return status, answer
 
     def _record_http_answer(

@@ -226,6 +226,9 @@ class DeliveryService:
         self.weekly = weekly
         self._pacers: dict[str, Pacer] = {}
         self._locks: dict[str, asyncio.Lock] = {}
+        # Called with (platform, due) when a message is (re)scheduled, e.g. by /time: each
+        # platform's sender loop wakes up for it instead of finding it on its next round.
+        self.listeners: list[Callable[[str, dt.datetime], None]] = []
 
     def pacer(self, sender: Sender) -> Pacer:
         """The sender's platform budget (one per platform per process)."""
@@ -304,6 +307,8 @@ class DeliveryService:
                 await self._open_slot(unit, athlete, kind, day, due)
             if kind == DAILY:
                 next_daily = due
+            for listener in self.listeners:
+                listener(athlete.platform, due)
         return next_daily
 
     async def _schedule_after(self, unit: Unit, athlete: Athlete, kind: str, day: dt.date) -> None:

@@ -104,6 +104,7 @@ class DiscordAdapter:
         self._http: aiohttp.ClientSession | None = None
         self._dm: dict[int, int] = {}  # user id -> DM channel id
         self._chat_locks: dict[int, asyncio.Lock] = {}
+        self._queued: dict[int, int] = {}  # DM events holding or waiting for a chat's lock
         self._tasks: set[asyncio.Task[None]] = set()
 
     # --- life cycle ----------------------------------------------------------------------
@@ -206,9 +207,7 @@ class DiscordAdapter:
         elif name in ("MESSAGE_CREATE", "MESSAGE_UPDATE"):
             if data.get("guild_id") is not None or _user_of(data).get("bot"):
                 return  # server text is never read; nor our own messages
-            key = event_key(name, data)
-            if await self.inbox.keep(key, {"t": name, "d": data}):
-                await self.dm_event(name, data)
+            await self.dm_event(name, data, arrived=True)
 
     async def recover(self) -> int:
         """DM events a stopped process kept but had not handled, handled now."""
@@ -221,18 +220,28 @@ class DiscordAdapter:
         for _key, payload in await self.inbox.sweep():
             self._spawn(self.dm_event(str(payload["t"]), dict(payload["d"])))
 
-    async def dm_event(self, name: str, data: JSON) -> None:
-        """A DM message or edit, in order per chat, then out of the inbox."""
+    async def dm_event(self, name: str, data: JSON, *, arrived: bool = False) -> None:
+        """A DM message or edit, in order per chat, then out of the inbox. One that just
+        `arrived` is kept in the inbox first, when its turn comes: hikari runs each event in
+        a task of its own, so the chat's lock is queued on before anything is awaited, in
+        the order Discord sent them (an answer never overtakes the message before it)."""
         key = event_key(name, data)
         channel = int(data["channel_id"])
         lock = self._chat_locks.setdefault(channel, asyncio.Lock())
+        self._queued[channel] = self._queued.get(channel, 0) + 1
+        kept = True
         try:
             async with lock:
-                await self._dm_event(name, data, channel)
+                if arrived:
+                    kept = await self.inbox.keep(key, {"t": name, "d": data})
+                if kept:  # else a re-delivery of one kept already
+                    await self._dm_event(name, data, channel)
         finally:
-            self.inbox.handled(key)
-            if not lock.locked() and self._chat_locks.get(channel) is lock:
-                del self._chat_locks[channel]
+            if kept:
+                self.inbox.handled(key)
+            self._queued[channel] -= 1
+            if not self._queued[channel]:  # the lock is free and nobody waits for it
+                del self._queued[channel], self._chat_locks[channel]
 
     async def _dm_event(self, name: str, data: JSON, channel: int) -> None:
         user = _user_of(data)

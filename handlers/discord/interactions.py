@@ -52,7 +52,7 @@ class InteractionServer:
             await self._runner.cleanup()
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
-    async def handle(self, request: web.Request) -> web.Response:
+    async def handle(self, request: web.Request) -> web.StreamResponse:
         body = await request.read()
         signature = request.headers.get("X-Signature-Ed25519", "")
         timestamp = request.headers.get("X-Signature-Timestamp", "")
@@ -65,17 +65,28 @@ class InteractionServer:
         if payload.get("type") == 1:
             return web.json_response({"type": 1})
         answer: asyncio.Future[JSON] = asyncio.get_running_loop().create_future()
+        sent = asyncio.Event()
 
         async def initial(response: JSON) -> None:
+            """The initial response goes back as this request's answer. Returns once it is
+            sent: an edit or follow-up through the interaction's webhook before Discord has
+            it would find no message (404)."""
             if not answer.done():
                 answer.set_result(response)
+            await sent.wait()
 
         task = asyncio.ensure_future(self.adapter.interaction(payload, initial))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         try:
-            response = await asyncio.wait_for(asyncio.shield(answer), ANSWER_WITHIN_S)
-        except TimeoutError:
-            log.warning("interaction %s not answered in time: deferred", payload.get("id"))
-            response = {"type": 6 if payload.get("type") == 3 else 5}
-        return web.json_response(response)
+            try:
+                response = await asyncio.wait_for(asyncio.shield(answer), ANSWER_WITHIN_S)
+            except TimeoutError:
+                log.warning("interaction %s not answered in time: deferred", payload.get("id"))
+                response = {"type": 6 if payload.get("type") == 3 else 5}
+            reply = web.json_response(response)
+            await reply.prepare(request)
+            await reply.write_eof()
+            return reply
+        finally:
+            sent.set()  # sent, or the request is gone: the adapter carries on either way

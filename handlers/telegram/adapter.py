@@ -17,7 +17,7 @@ from typing import Any
 from telegram import Bot, BotCommand, ChatMember, InputFile, Message, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
-from telegram.ext import Application, ContextTypes, TypeHandler
+from telegram.ext import Application, ContextTypes, JobQueue, TypeHandler
 
 from bot.coach.actions import decode
 from bot.coach.commands import listed
@@ -350,15 +350,38 @@ async def delivery_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
             result.blocked,
             result.retried,
         )
-    # Wake up exactly when the next message is due instead of waiting for the next round.
     upcoming = await delivery.next_due(PLATFORM)
-    queue = context.job_queue
-    if upcoming is not None and queue is not None:
-        wait = (upcoming - delivery.clock.now()).total_seconds()
-        if 0 < wait < PRECISE_WITHIN_S:
-            for job in queue.get_jobs_by_name("delivery-at"):
-                job.schedule_removal()
-            queue.run_once(delivery_tick, when=wait + 0.05, name="delivery-at")
+    if upcoming is not None and context.job_queue is not None:
+        wake_at(context.job_queue, upcoming - delivery.clock.now())
+
+
+def wake_at(queue: JobQueue[Any], wait: dt.timedelta) -> None:
+    """Wake the sender exactly when the next message is due instead of waiting for the next
+    round (a sooner wake already set stays)."""
+    seconds = wait.total_seconds()
+    if not 0 < seconds < PRECISE_WITHIN_S:
+        return
+    jobs = queue.get_jobs_by_name("delivery-at")
+    now = dt.datetime.now(dt.UTC)
+    if any(j.next_t is not None and j.next_t <= now + wait for j in jobs):
+        return
+    for job in jobs:
+        job.schedule_removal()
+    queue.run_once(delivery_tick, when=seconds + 0.05, name="delivery-at")
+
+
+def wake_on_schedule(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Messages scheduled here (a /time a minute ahead) wake the sender when they are due."""
+    core = application.bot_data["core"]
+    queue = application.job_queue
+    if queue is None:
+        return
+
+    def rescheduled(platform: str, due: dt.datetime) -> None:
+        if platform == PLATFORM:
+            wake_at(queue, due - core.delivery.clock.now())
+
+    core.delivery.listeners.append(rescheduled)
 
 
 async def recover_updates(application: Application, *, sweep: bool) -> int:  # type: ignore[type-arg]

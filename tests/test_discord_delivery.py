@@ -1,0 +1,67 @@
+"""Daily DMs through the real Discord sender (hikari's REST client against the fake Discord)
+on the days the clocks change, with an injected clock: the real clock can't be moved to a
+DST day, so this runs in-process where the end-to-end tests can't."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.clock import FixedClock
+from bot.core import build_core
+from db.engine import Database
+from fakes.athletes import make_athlete
+from fakes.discord_api import FakeDiscord
+from handlers.discord.adapter import DiscordAdapter, DiscordSender
+from plans.programs import day_label
+
+UTC = dt.UTC
+RUNNER = 400_000_000_000_000_123
+MESSAGES = "POST /channels/{channel_id}/messages"
+
+
+@pytest.mark.parametrize(
+    ("start", "minute", "expected"),
+    [
+        # Berlin springs forward at 02:00 on 29 March: 02:30 doesn't exist, sent at the jump.
+        (dt.date(2026, 3, 28), 150, dt.datetime(2026, 3, 29, 1, 0, tzinfo=UTC)),
+        # 25 October: 02:30 happens twice, sent once, at the first.
+        (dt.date(2026, 10, 24), 150, dt.datetime(2026, 10, 25, 0, 30, tzinfo=UTC)),
+        # An ordinary 07:00 across the change: 06:00 UTC before, 05:00 UTC after.
+        (dt.date(2026, 3, 28), 420, dt.datetime(2026, 3, 29, 5, 0, tzinfo=UTC)),
+    ],
+)
+async def test_a_dst_day_reaches_the_dm_once_at_the_local_time(
+    database: Database, start: dt.date, minute: int, expected: dt.datetime
+) -> None:
+    tz = ZoneInfo("Europe/Berlin")
+    noon = dt.datetime.combine(start, dt.time(12), tz)
+    clock = FixedClock(noon)
+    async with FakeDiscord() as fake:
+        channel = fake.dm_channel_of(RUNNER)
+        await make_athlete(
+            database, RUNNER, now=clock.now(), minute=minute, platform="discord",
+            chat_id=channel, summary_day=4,
+        )  # fmt: skip
+        core = build_core(database, clock)
+        adapter = DiscordAdapter(
+            core, token=fake.token, api_url=fake.api_url, application_id=fake.application_id
+        )
+        await adapter.start()
+        try:
+            sender = DiscordSender(adapter, None)
+            assert await core.delivery.repair() == 1
+            # Every five minutes through the night of the change.
+            for step in range(0, 36 * 12):
+                clock.at = noon + dt.timedelta(minutes=5 * step)
+                await core.delivery.tick(sender)
+                if clock.at >= expected - dt.timedelta(minutes=5):
+                    sent_by_now = [c for c in fake.calls if c.route == MESSAGES and c.ok]
+                    assert len(sent_by_now) == (clock.at >= expected), clock.at
+        finally:
+            await adapter.close()
+    (message,) = fake.sent_messages(channel)
+    assert day_label(expected.astimezone(tz).date()) in message["content"]
+    assert "Sent late" not in message["content"]
