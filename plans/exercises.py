@@ -168,6 +168,17 @@ _EXERCISES: tuple[Exercise, ...] = (
         aliases=("wall squat", "wallsit"),
         load_type="hold",
     ),
+    # Isometric holds: what a session swaps in for lifts that load a niggle (plans.niggles).
+    _ex(
+        "spanish_squat",
+        "Spanish squat",
+        "squat",
+        _KIT,
+        "band",
+        "Band behind the knees, anchored in front; sit back, shins upright, hold.",
+        aliases=("spanish squats", "band spanish squat", "spanish squat hold"),
+        load_type="hold",
+    ),
     # --- single leg ---
     _ex(
         "split_squat",
@@ -354,6 +365,26 @@ _EXERCISES: tuple[Exercise, ...] = (
         progression="hip_thrust",
     ),
     _ex(
+        "glute_bridge_hold",
+        "Glute bridge hold",
+        "hinge",
+        _ALL,
+        "none",
+        "Hips up, ribs down, squeeze the glutes and hold still.",
+        aliases=("bridge hold", "isometric glute bridge", "iso glute bridge"),
+        load_type="hold",
+    ),
+    _ex(
+        "hamstring_bridge_hold",
+        "Hamstring bridge hold",
+        "hinge",
+        _ALL,
+        "none",
+        "Heels a step further out, knees slightly bent, hips up; hold.",
+        aliases=("isometric hamstring bridge", "iso hamstring bridge", "hamstring bridge"),
+        load_type="hold",
+    ),
+    _ex(
         "kettlebell_swing",
         "Kettlebell swing",
         "hinge",
@@ -426,6 +457,16 @@ _EXERCISES: tuple[Exercise, ...] = (
         "Back to a wall, pull your toes up high.",
         aliases=("tib raise", "tibs", "toe raise", "tib raises"),
         load_type="bodyweight",
+    ),
+    _ex(
+        "isometric_calf_hold",
+        "Isometric calf hold",
+        "calf_foot",
+        _ALL,
+        "none",
+        "Rise halfway onto the balls of the feet and hold still; a wall for balance.",
+        aliases=("calf hold", "iso calf hold", "isometric calf raise", "calf raise hold"),
+        load_type="hold",
     ),
     _ex(
         "copenhagen_plank",

@@ -18,10 +18,12 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from plans.exercises import LIBRARY, harder_variant
+from plans.niggles import active_niggles, adapt_for_niggles
 from plans.periodization import PhaseInfo, phase_for, weeks_out
 from plans.placement import heavy_lower_blockers, strength_days
 from plans.prescription import Prescription
 from plans.profile import WEEKDAY_LABELS, Profile
+from plans.readiness import NOTHING, Readiness, RunDone
 from plans.sessions import (
     ACTIVATION_SLOTS,
     LIGHT_SLOTS,
@@ -37,6 +39,7 @@ from plans.sessions import (
     warmup_minutes,
 )
 from plans.state import ExerciseState
+from plans.units import format_distance
 
 DayKind = Literal["strength", "mobility", "rest"]
 
@@ -227,6 +230,63 @@ def _heavy_blockers_on(profile: Profile, day: dt.date) -> list[str]:
     return reasons
 
 
+def _unplanned_run_before(readiness: Readiness, day: dt.date) -> RunDone | None:
+    """An unplanned hard or long run within 24 h before a session on `day`: one the day before
+    or earlier that day (COACHING.md "Running load vs placement"); the latest when several.
+    Planned ones (a hard run on a hard-run day, the long run on its day) are the plan."""
+    before = day - dt.timedelta(days=1)
+    found = [
+        run
+        for run in readiness.runs
+        if not run.planned and run.kind in ("hard", "long") and run.day in (before, day)
+    ]
+    return max(found, key=lambda run: run.day, default=None)
+
+
+def _run_note(run: RunDone, day: dt.date, units: str) -> str:
+    """'Legs stay fresh: you ran a hard 12 km yesterday, not in your plan — …'."""
+    when = "earlier today" if run.day == day else "yesterday"
+    what = f"{run.kind} {format_distance(run.distance_km, units)}" if run.distance_km else ""
+    what = what or f"{run.kind} run"
+    return (
+        f"Legs stay fresh: you ran a {what} {when}, not in your plan — heavy leg work waits "
+        "for your next session."
+    )
+
+
+def _session_label(
+    profile: Profile,
+    day: dt.date,
+    plan_start: dt.date,
+    arrivals: Mapping[dt.date, dt.date],
+    vacated: set[dt.date],
+    readiness: Readiness,
+    depth: int = 0,
+) -> str:
+    """The template of the session on `day`: its own in the rotation (`_label`), unless the
+    session before it that could take heavy legs gave them up for an unplanned hard or long
+    run: then this one does the template that was missed (templates follow the athlete).
+    **Choice**: the rotation carries on from there, so that turn skips the template after
+    the missed one (C after a missed B) rather than shifting every later session."""
+    source = arrivals.get(day, day)
+    own = _label(profile, source, plan_start, phase_for(profile, source, plan_start))
+    if depth >= 8 or not any(not r.planned and r.kind != "easy" for r in readiness.runs):
+        return own
+    for back in range(1, 15):
+        prev = day - dt.timedelta(days=back)
+        if prev < plan_start:
+            break
+        if not _has_session(profile, prev, plan_start, arrivals, vacated):
+            continue
+        race_week = phase_for(profile, prev, plan_start).name == "race_week"
+        if race_week or _heavy_blockers_on(profile, prev):
+            continue  # light by the week's shape: it gave no template up
+        if _unplanned_run_before(readiness, prev) is None:
+            return own
+        return _session_label(profile, prev, plan_start, arrivals, vacated, readiness, depth + 1)
+    return own
+
+
 # --- day builders ---------------------------------------------------------------------------
 
 
@@ -258,6 +318,37 @@ def _finish(
         warmup_min=warmup if rxs else 0,
         bodyweight=tuple(x.rx.exercise for x in lines if x.bodyweight),
         focus=focus,
+    )
+
+
+_HEAVY_PATTERNS = frozenset({"squat", "hinge", "single_leg", "plyometric"})
+
+
+def _with_niggles(plan: DayPlan, profile: Profile, readiness: Readiness) -> DayPlan:
+    """A strength day (session, 10-minute routine, race-week activation) adapted to the
+    niggles active on its day (`plans.niggles`): lifts that load a niggling region swapped
+    for holds in the same slot, no jumps for a lower-limb niggle, notes that say so."""
+    statuses = active_niggles(readiness.niggles, plan.date)
+    if not statuses or not plan.exercises:
+        return plan
+    routine = profile.session_minutes <= ROUTINE_MINUTES  # body weight only (seed 004)
+    equipment = "none" if routine else profile.equipment
+    rxs, notes = adapt_for_niggles(plan.exercises, equipment, statuses, plan.date)
+    before = {p.exercise for p in plan.exercises}
+    heavy = plan.heavy_lower and any(
+        LIBRARY[p.exercise].pattern in _HEAVY_PATTERNS and LIBRARY[p.exercise].load_type != "hold"
+        for p in rxs
+    )
+    return replace(
+        plan,
+        exercises=tuple(rxs),
+        minutes=math.ceil(estimate_minutes(rxs, plan.warmup_min) - 1e-9) if rxs else 0,
+        warmup_min=plan.warmup_min if rxs else 0,
+        notes=(*plan.notes, *notes),
+        heavy_lower=heavy,
+        bodyweight=tuple(
+            p.exercise for p in rxs if p.exercise in plan.bodyweight or p.exercise not in before
+        ),
     )
 
 
@@ -305,6 +396,7 @@ def _routine_day(
     phase: PhaseInfo,
     legs: bool,
     notes: Sequence[str],
+    readiness: Readiness = NOTHING,
 ) -> DayPlan:
     """Seed 004's idea: ten minutes of body-weight work, leg work only on leg days."""
     ctx = Context(profile, states, phase, day, "routine")
@@ -321,6 +413,7 @@ def _session_day(
     phase: PhaseInfo,
     label: str,
     notes: list[str],
+    readiness: Readiness = NOTHING,
 ) -> DayPlan:
     warmup = warmup_minutes(profile.session_minutes)
     budget_s = (profile.session_minutes - warmup) * 60
@@ -331,9 +424,13 @@ def _session_day(
         title, focus = "Race-week activation", "Wake the legs up, stay fresh"
         return _finish(day, "strength", phase, title, None, lines, notes, warmup, focus)
     blockers = _heavy_blockers_on(profile, day)
-    if blockers:
+    ran = _unplanned_run_before(readiness, day)
+    if blockers or ran is not None:
         lines = build(LIGHT_SLOTS, Context(profile, states, phase, day, "light"), budget_s)
-        notes.insert(0, f"Legs stay fresh: {blockers[0]}.")
+        if blockers:
+            notes.insert(0, f"Legs stay fresh: {blockers[0]}.")
+        elif ran is not None:
+            notes.insert(0, _run_note(ran, day, profile.units))
         title = "Upper body & core"
         focus = "Upper body and trunk; legs rest"
         return _finish(day, "strength", phase, title, None, lines, notes, warmup, focus)
@@ -373,9 +470,11 @@ def plan_day(
     *,
     plan_start: dt.date,
     moves: Sequence[tuple[dt.date, dt.date]] = (),
+    readiness: Readiness = NOTHING,
 ) -> DayPlan:
     """The plan for `day`. `moves` are (from, to) pairs: the session on `from` is done on `to`.
-    Nothing is planned before `plan_start` (the sign-up day): no session, no mobility."""
+    Nothing is planned before `plan_start` (the sign-up day): no session, no mobility.
+    `readiness`: the runs that happened and the niggles reported, which the day adapts to."""
     if day < plan_start:
         first = phase_for(profile, plan_start, plan_start)
         starts = [f"Your plan starts {_fmt(plan_start)}."]
@@ -399,13 +498,16 @@ def plan_day(
         if blocked == "recovery":
             notes.append("Recovering from your race: walk, stretch, no lifting yet.")
         elif profile.session_minutes <= ROUTINE_MINUTES:
-            return _routine_day(profile, states, day, phase, False, notes)
+            plan = _routine_day(profile, states, day, phase, False, notes, readiness)
+            return _with_niggles(plan, profile, readiness)
         return _mobility_day(profile, day, phase, notes)
     if profile.session_minutes <= ROUTINE_MINUTES:
         legs = not _heavy_blockers_on(profile, day) and phase.name != "race_week"
-        return _routine_day(profile, states, day, phase, legs, notes)
-    label = _label(profile, source, plan_start, phase_for(profile, source, plan_start))
-    return _session_day(profile, states, day, phase, label, notes)
+        plan = _routine_day(profile, states, day, phase, legs, notes, readiness)
+        return _with_niggles(plan, profile, readiness)
+    label = _session_label(profile, day, plan_start, arrivals, vacated, readiness)
+    plan = _session_day(profile, states, day, phase, label, notes, readiness)
+    return _with_niggles(plan, profile, readiness)
 
 
 def plan_week(
@@ -415,11 +517,17 @@ def plan_week(
     *,
     plan_start: dt.date,
     moves: Sequence[tuple[dt.date, dt.date]] = (),
+    readiness: Readiness = NOTHING,
 ) -> list[DayPlan]:
     """Seven consecutive days from `week_start`."""
     return [
         plan_day(
-            profile, states, week_start + dt.timedelta(days=i), plan_start=plan_start, moves=moves
+            profile,
+            states,
+            week_start + dt.timedelta(days=i),
+            plan_start=plan_start,
+            moves=moves,
+            readiness=readiness,
         )
         for i in range(7)
     ]

@@ -10,6 +10,8 @@ Pure functions over `ExerciseState`; the rules and their sources are in COACHING
   it, nothing lowers it but the decay in `plans.loads.effective_e1rm` (and a stall of
   e1RM-based work, which recalibrates it);
 - deload, taper and race-week sessions neither progress nor count as failures;
+- in a week the running jumped (`plans.runload.volume_jump`) no load goes up and no short set
+  counts as a failure;
 - bodyweight work builds reps to the top of its range, then a harder variant takes over;
   holds add 5 s, plyometrics a set of ten contacts, within rule 7's dose.
 
@@ -29,6 +31,7 @@ from plans.exercises import Exercise, load_step_kg, round_load
 from plans.loads import effective_e1rm, heavy_estimate, kit
 from plans.logparse import SetEntry
 from plans.prescription import Prescription
+from plans.runload import Jump
 from plans.sessions import HOLD_CAP_S, PLYO_SET, bodyweight_range
 from plans.state import ExerciseState
 from plans.units import format_logged, format_rounded, format_weight
@@ -87,6 +90,7 @@ class _Log:
     day: dt.date
     units: str
     equipment: str
+    volume_held: str | None = None  # the hold line when running jumped this week
 
     @property
     def holding(self) -> bool:
@@ -149,6 +153,7 @@ def next_state(
     *,
     day: dt.date,
     after_hard_run: bool = False,
+    volume_jump: Jump | bool | None = False,
     units: str = "kg",
     equipment: str = "gym",
     increment_kg: float | None = None,
@@ -161,7 +166,10 @@ def next_state(
     `prescription` is what the plan asked for that day (None: a free log, read against the
     range its first session at a load implies: [reps, reps + 2]). `after_hard_run`: an
     unplanned hard or long run in the 24 h before, which holds the main lift (or any lift of
-    a free log) at its load. Loads round to what the athlete loads with their `equipment`
+    a free log) at its load. `volume_jump`: the athlete's running jumped this week
+    (`plans.runload.volume_jump`; True when only the fact is known): no load goes up this
+    session and a set short of the range counts as no failure toward the stall rule (rule 6),
+    like an easy week. Loads round to what the athlete loads with their `equipment`
     in their `units`; a load step is `increment_kg` when given (the athlete's own setting),
     otherwise the COACHING.md one. `known_e1rm`: before any heavy set of its own, the
     estimate the plan starts from (a lift the athlete told us, `plans.loads.starting_e1rm`),
@@ -175,7 +183,8 @@ def next_state(
     done = [s for s in sets if s.reps is not None or s.seconds is not None]
     if not done:
         return Progress(base, f"Nothing logged for {name}: targets unchanged.")
-    log = _Log(name, ex, base, state is not None, done, prescription, day, units, equipment)
+    log = _Log(name, ex, base, state is not None, done, prescription, day, units, equipment,
+               _volume_held(volume_jump, units))  # fmt: skip
     if log.holding:
         kept = replace(base, sessions=base.sessions + 1)
         reason = f"{name}: an easy week, so nothing moves and nothing counts as missed."
@@ -199,6 +208,14 @@ def next_state(
     if prescription is not None and prescription.mode == "percent":
         return _percent(log, previous_best_reps_at_load)
     return _loaded(log, increment, held, previous_best_reps_at_load)
+
+
+def _volume_held(jump: Jump | bool | None, units: str) -> str | None:
+    """The line a volume jump adds to the reason, or None without a jump."""
+    if not jump:
+        return None
+    what = jump.words(units) if isinstance(jump, Jump) else "your running jumped this week"
+    return f"Held: {what} — strength holds steady."
 
 
 # --- loaded work ----------------------------------------------------------------------------
@@ -280,7 +297,7 @@ def _range(log: _Log, load: float | None, min_reps: int) -> tuple[int, int]:
 def _loaded(
     log: _Log, increment: float | None, held_for_run: bool, best_reps: int | None
 ) -> Progress:
-    """Double progression with the RPE checks, the stall rule and the run hold."""
+    """Double progression with the RPE checks, the stall rule and the run and volume holds."""
     base, p, units, name = log.base, log.p, log.units, log.name
     work = [s for s in log.sets if s.reps is not None]
     if not work:
@@ -303,7 +320,14 @@ def _loaded(
     shown = format_logged(load, units) if load is not None else "your load"
 
     new_load, target, failures, stalled, building = load, low, 0, False, False
-    if failed:
+    if failed and log.volume_held:
+        failures = base.failures if same_load else 0
+        target = min(max(base.target_reps or low, low), high) if same_load else low
+        reason = (
+            f"{name}: a set came in under {low} reps at {shown}, which doesn't count this "
+            f"week: same load next time. {log.volume_held}"
+        )
+    elif failed:
         failures = (base.failures if same_load or not log.stored else 0) + 1
         if failures >= STALL_SESSIONS and load is not None:
             new_load = _cut(load, STALL_CUT, rounding, units)
@@ -336,6 +360,9 @@ def _loaded(
                 f"{name}: every set reached {high} at {shown}. Held at this load: an "
                 "unplanned hard or long run in the last 24 h, so no increase today."
             )
+        elif log.volume_held:
+            target = high
+            reason = f"{name}: every set reached {high} at {shown}. {log.volume_held}"
         else:
             new_load = _step_up(load, rounding, units, increment, steps)
             bigger = f" (RPE {rpe:g} was easy: a bigger step)" if steps == 2 else ""
@@ -381,7 +408,8 @@ def _recalibrated(state: ExerciseState, log: _Log) -> ExerciseState:
 
 def _percent(log: _Log, best_reps: int | None) -> Progress:
     """Work whose load follows the e1RM (power, maintenance): the session may renew the e1RM;
-    three failed sessions in a row mean the e1RM was too high: −10 %."""
+    three failed sessions in a row mean the e1RM was too high: −10 % (a failed session in a
+    week the running jumped doesn't count)."""
     base, p, name = log.base, log.p, log.name
     assert p is not None
     work = [s for s in log.sets if s.reps is not None]
@@ -394,6 +422,14 @@ def _percent(log: _Log, best_reps: int | None) -> Progress:
     # progression to carry over (`plans.loads.transfer_load`) when it resumes.
     new_state = replace(base, sessions=base.sessions + 1, failures=0, reps_low=low,
                         reps_high=high)  # fmt: skip
+    if failed and log.volume_held:
+        same_work = (base.reps_low, base.reps_high) == (low, high)
+        new_state = replace(new_state, failures=base.failures if same_work else 0)
+        reason = (
+            f"{name}: a set came in under {low} reps, which doesn't count this week. "
+            f"{log.volume_held}"
+        )
+        return Progress(new_state, reason)
     if failed:
         same_work = (base.reps_low, base.reps_high) == (low, high)
         failures = (base.failures if same_work else 0) + 1
@@ -458,7 +494,10 @@ def _bodyweight(log: _Log, best_reps: int | None) -> Progress:
     target_rpe = p.rpe if p is not None else DEFAULT_TARGET_RPE
     failures, building = 0, False
     failed = any(s.failed for s in work) or min_reps < low
-    if failed:
+    if failed and log.volume_held:
+        target, failures = goal, base.failures
+        reason = f"{name}: under {low} reps, which doesn't count this week. {log.volume_held}"
+    elif failed:
         target, failures = _stall(base.failures, goal, low)
         if failures == 0:
             reason = f"{name}: {STALL_SESSIONS} sessions in a row under {low}: aim for {target}."
@@ -498,7 +537,11 @@ def _hold(log: _Log) -> Progress:
     goal = base.target_reps or (p.seconds if p else None) or shortest
     failures = 0
     target = goal
-    if any(s.failed for s in log.sets) or shortest < goal:
+    short = any(s.failed for s in log.sets) or shortest < goal
+    if short and log.volume_held:
+        failures = base.failures
+        reason = f"{name}: short of {goal} s, which doesn't count this week. {log.volume_held}"
+    elif short:
         target, failures = _stall(base.failures, goal, 5)
         if failures == 0:
             reason = f"{name}: {STALL_SESSIONS} sessions short of {goal} s: {target} s next."

@@ -15,8 +15,9 @@ from plans.profile import DISTANCES, EQUIPMENTS, EXPERIENCES, Profile, Race
 from plans.programs import DayPlan, check_move, plan_day, plan_week
 from plans.sessions import estimate_minutes, plyo_dose
 from plans.state import ExerciseState
+from tests.plans.profiles import FRI, MON, SAT, SUN, TUE, WED
+from tests.plans.profiles import profile as _profile
 
-MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
 START = dt.date(2027, 1, 4)  # a Monday
 LB = 0.45359237
 DAY = dt.timedelta(days=1)
@@ -173,21 +174,6 @@ def test_allowed_moves_keep_the_rules(profile: Profile, offset: int, data: st.Da
 
 
 # --- examples -----------------------------------------------------------------------------
-
-
-def _profile(**changes: object) -> Profile:
-    base: dict[str, object] = dict(
-        running_days=frozenset({TUE, THU, SAT, SUN}),
-        long_run_day=SUN,
-        hard_days=frozenset({THU}),
-        race=None,
-        strength_experience="some",
-        equipment="gym",
-        sessions_per_week=2,
-        session_minutes=45,
-    )
-    base.update(changes)
-    return Profile(**base)  # type: ignore[arg-type]
 
 
 def _ids(plan: DayPlan) -> list[str]:
