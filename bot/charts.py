@@ -127,3 +127,52 @@ def progress_figure(
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
     return figure
+
+
+BARS = "#9ecae1"
+
+
+def render_running(
+    weeks: Sequence[Point],
+    lift: Sequence[Point],
+    *,
+    distance_label: str,
+    lift_label: str,
+) -> bytes:
+    """Weekly running distance as bars with a main lift's estimated max as a line on a
+    second axis, as PNG bytes: does the lifting hold up while the running builds?"""
+    figure = Figure(figsize=FIGSIZE_IN, dpi=DPI)
+    FigureCanvasAgg(figure)
+    axes = figure.add_axes(AXES_BOX)
+    bars = axes.bar(
+        [_x(w.day) + 3 for w in weeks], [w.value for w in weeks], width=5.5, color=BARS, zorder=2
+    )
+    axes.set_ylabel(distance_label, fontsize=13)
+    axes.set_ylim(0, max([w.value for w in weeks] + [1.0]) * 1.25)
+    legend: dict[str, Artist] = {"Running per week": bars.patches[0]} if bars.patches else {}
+    if lift:
+        second = axes.twinx()
+        (line,) = second.plot(
+            [_x(p.day) for p in lift], [p.value for p in lift], color=LINE, linewidth=2.2,
+            marker="o", markersize=4, zorder=3,
+        )  # fmt: skip
+        low, high = min(p.value for p in lift), max(p.value for p in lift)
+        pad = max((high - low) * 0.15, high * 0.05, 1.0)
+        second.set_ylim(max(0.0, low - pad), high + pad * 1.6)
+        second.set_ylabel(lift_label, fontsize=13, color=LINE)
+        second.spines["top"].set_visible(False)
+        legend[lift_label] = line
+    figure.legend(
+        list(legend.values()), list(legend), loc="lower center", bbox_to_anchor=(0.5, 0.0),
+        ncols=len(legend), fontsize=10, frameon=False,
+    )  # fmt: skip
+    locator = AutoDateLocator(maxticks=7)  # type: ignore[no-untyped-call]
+    axes.xaxis.set_major_locator(locator)
+    axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+    axes.tick_params(labelsize=12)
+    axes.set_title("Running and strength", fontsize=16, fontweight="bold", loc="left")
+    axes.grid(axis="y", color="#dddddd", linewidth=0.8, zorder=0)
+    axes.spines["top"].set_visible(False)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI)
+    return buffer.getvalue()

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.coach.account import Account
+from bot.coach.body import Body
 from bot.coach.daily import Daily
 from bot.coach.delivery import DeliveryService
 from bot.coach.dispatcher import Dispatcher
@@ -67,7 +68,8 @@ def build_core(database: Database, clock: Clock, config: CoreConfig = CoreConfig
         lease=config.delivery_lease,
         weekly=compose_weekly,
     )
-    logbook = Logbook(storage, clock)
+    body = Body(storage, clock)
+    logbook = Logbook(storage, clock, body)
     dispatcher = Dispatcher(
         onboarding=Onboarding(storage, clock, delivery, logbook),
         settings=SettingsUseCases(storage, clock),
@@ -75,6 +77,7 @@ def build_core(database: Database, clock: Clock, config: CoreConfig = CoreConfig
         logbook=logbook,
         history=History(storage, clock),
         transfer=Transfer(storage, clock),
+        body=body,
         account=Account(storage, clock, config.admins),
     )
     return Core(database, storage, clock, delivery, dispatcher)

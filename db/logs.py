@@ -34,7 +34,18 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.util import identity_key
 
-from db.models import ExerciseStateRow, LogBatch, PendingLog, PlanChange, RunLog, SetLog
+from db.models import (
+    ExerciseStateRow,
+    LogBatch,
+    Niggle,
+    PendingLog,
+    PlanChange,
+    RunLog,
+    SetLog,
+)
+from db.readiness import RUNS_BACK_DAYS
+from plans.readiness import RunDone, run_kind
+from plans.runload import RunFacts
 from plans.state import ExerciseState
 
 HARD_RUN_KINDS = ("hard", "long")
@@ -70,6 +81,8 @@ class LogContext:
     best_exercises: frozenset[str] = frozenset()
     hard_days: list[dt.date] = field(default_factory=list)
     hard_window: tuple[dt.date, dt.date] | None = None
+    runs: list[RunDone] = field(default_factory=list)  # from `runs_window`, oldest first
+    runs_window: tuple[dt.date, dt.date] | None = None
 
     def lookups(
         self, best: Sequence[tuple[str, float | None]], hard_days: Sequence[dt.date]
@@ -292,15 +305,17 @@ def _context_query(keyed: bool, prefetch: bool) -> Any:
                 )
                 .group_by(SetLog.exercise, SetLog.load_kg)
             )
+            # Every run of the weeks before: the unplanned hard ones hold a lift, and the
+            # week's volume against the four before may hold them all (a running jump).
             parts.append(
                 select(
                     literal_column("'h'", String),
                     RunLog.kind,
+                    RunLog.distance_km,
                     no_float,
                     no_float,
-                    no_float,
-                    no_int,
-                    no_int,
+                    RunLog.moving_s,
+                    cast(RunLog.planned, Integer),
                     no_int,
                     no_int,
                     no_int,
@@ -308,10 +323,8 @@ def _context_query(keyed: bool, prefetch: bool) -> Any:
                     no_date,
                 ).where(
                     RunLog.athlete_id == athlete,
-                    RunLog.kind.in_(HARD_RUN_KINDS),
-                    RunLog.planned.is_(False),
                     RunLog.performed_on.between(
-                        bindparam("first_day", type_=Date), bindparam("last_day", type_=Date)
+                        bindparam("runs_from", type_=Date), bindparam("last_day", type_=Date)
                     ),
                 )
             )
@@ -336,8 +349,10 @@ async def log_context(
     prefetch = bool(exercises and days)
     if prefetch:
         first, last = min(days) - dt.timedelta(days=1), max(days)
-        params.update(exercises=sorted(set(exercises)), first_day=first, last_day=last)
+        runs_from = first - dt.timedelta(days=RUNS_BACK_DAYS)
+        params.update(exercises=sorted(set(exercises)), runs_from=runs_from, last_day=last)
         context.best_exercises, context.hard_window = frozenset(exercises), (first, last)
+        context.runs_window = (runs_from, last)
     rows = await session.execute(_context_query(source_key is not None, prefetch), params)
     for k, name, f1, f2, f3, i1, i2, i3, i4, i5, d1, d2 in rows:
         if k == "s":
@@ -363,7 +378,10 @@ async def log_context(
         elif k == "r":
             context.bests.setdefault(name, []).append((f1, int(i1)))
         else:
-            context.hard_days.append(d1)
+            run = RunDone(d1, run_kind(name), bool(i2), f1, None if i1 is None else i1 / 60)
+            context.runs.append(run)
+            if run.kind in HARD_RUN_KINDS and not run.planned and first <= run.day:
+                context.hard_days.append(run.day)
     return context
 
 
@@ -537,6 +555,7 @@ class LogBatches:
         """Remove the sets and runs of a batch (the batch row stays)."""
         await self.session.execute(delete(SetLog).where(SetLog.batch_id == batch_id))
         await self.session.execute(delete(RunLog).where(RunLog.batch_id == batch_id))
+        await self.session.execute(delete(Niggle).where(Niggle.batch_id == batch_id))
 
 
 class SetLogs:
@@ -582,6 +601,40 @@ class RunLogs:
     async def of_batch(self, batch_id: int) -> list[RunLog]:
         query = select(RunLog).where(RunLog.batch_id == batch_id).order_by(RunLog.id)
         return list((await self.session.execute(query)).scalars())
+
+    async def get(self, athlete_id: int, run_id: int) -> RunLog | None:
+        run = await self.session.get(RunLog, run_id)
+        return run if run is not None and run.athlete_id == athlete_id else None
+
+    async def started_near(
+        self, athlete_id: int, started_at: dt.datetime, within: dt.timedelta
+    ) -> bool:
+        """A run from a file that started within `within` of `started_at` is stored."""
+        query = select(RunLog.id).where(
+            RunLog.athlete_id == athlete_id,
+            RunLog.started_at.between(started_at - within, started_at + within),
+        )
+        return (await self.session.execute(query.limit(1))).first() is not None
+
+    async def facts_before(
+        self, athlete_id: int, since: dt.date, before: dt.datetime
+    ) -> list[RunFacts]:
+        """The athlete's runs from `since` that started before `before` (typed runs count
+        by their day), oldest first, as the classifier compares them."""
+        query = (
+            select(
+                RunLog.performed_on, RunLog.distance_km, RunLog.moving_s, RunLog.avg_hr,
+                RunLog.kind,
+            )
+            .where(
+                RunLog.athlete_id == athlete_id,
+                RunLog.performed_on >= since,
+                (RunLog.started_at < before)
+                | (RunLog.started_at.is_(None) & (RunLog.performed_on <= before.date())),
+            )
+            .order_by(RunLog.performed_on, RunLog.id)
+        )  # fmt: skip
+        return [RunFacts(*found) for found in (await self.session.execute(query)).all()]
 
 
 def state_of(row: ExerciseStateRow) -> ExerciseState:

@@ -222,7 +222,10 @@ class RunLog(Base):
     unplanned hard and long runs hold the next heavy lift."""
 
     __tablename__ = "run_logs"
-    __table_args__ = (Index("ix_run_logs_athlete_day", "athlete_id", "performed_on"),)
+    __table_args__ = (
+        Index("ix_run_logs_athlete_day", "athlete_id", "performed_on"),
+        Index("ix_run_logs_athlete_start", "athlete_id", "started_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
@@ -231,6 +234,29 @@ class RunLog(Base):
     kind: Mapped[str] = mapped_column(String(8))  # easy | hard | long
     distance_km: Mapped[float | None]
     planned: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[dt.datetime]
+    # From a watch file (source "file"); typed runs have only the day and maybe a distance.
+    source: Mapped[str] = mapped_column(String(8), default="typed", server_default="typed")
+    started_at: Mapped[dt.datetime | None]
+    moving_s: Mapped[int | None]
+    elevation_m: Mapped[float | None]
+    avg_hr: Mapped[int | None]
+
+
+class Niggle(Base):
+    """A niggle the athlete reported ("knee 3/10", "achilles sore"): a body region and, when
+    given, how bad on 0-10. Part of the log batch of the message that said it (/undo and an
+    edit take it back); the latest report per region is the current one."""
+
+    __tablename__ = "niggles"
+    __table_args__ = (Index("ix_niggles_athlete_day", "athlete_id", "reported_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("log_batches.id", ondelete="CASCADE"))
+    reported_on: Mapped[dt.date] = mapped_column(Date)
+    region: Mapped[str] = mapped_column(String(16))
+    score: Mapped[int | None]
     created_at: Mapped[dt.datetime]
 
 

@@ -26,6 +26,7 @@ from db.logs import (
     log_context,
     progress_lookups,
 )
+from db.readiness import RecentBody
 from db.repositories import Athletes, Conversations, Events
 
 
@@ -51,6 +52,7 @@ class Unit:
         self.changes = PlanChanges(session)
         self.deliveries = Deliveries(session)
         self.history = History(session)
+        self.readiness = RecentBody(session)
 
     async def first(self, platform: str, event: str | None, now: dt.datetime) -> bool:
         """Record a chat event as applied; False when it was (a re-delivery). An event

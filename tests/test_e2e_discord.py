@@ -22,11 +22,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from db.engine import Database
 from db.migrate import upgrade
-from db.models import Athlete, Delivery, LogBatch, SetLog
+from db.models import Athlete, Delivery, LogBatch, RunLog, SetLog
+from fakes.activity_files import fit_run, gpx_run
 from fakes.athletes import make_athlete
 from fakes.bot_api import FakeBotApi
 from fakes.discord_api import FakeDiscord
@@ -596,3 +597,33 @@ async def test_telegram_and_discord_in_one_process(api: FakeBotApi, discord: Dis
         select(Athlete.platform, SetLog.exercise).join(Athlete, Athlete.id == SetLog.athlete_id),
     )
     assert set(logs) == {("telegram", "back_squat"), ("discord", "deadlift")}
+
+
+# --- 10. the real running week ------------------------------------------------------------------
+
+
+@SQLITE_ONLY
+async def test_watch_files_in_a_dm_and_a_niggle(discord: Discord) -> None:
+    """Two watch files in one DM: each read, stored and answered with a tap to correct
+    it; a niggle typed in the DM is noted."""
+    fake = discord.fake
+    user = RUNNER + 10
+    await set_up(discord.url, {user: discord.channel(user)})
+    await discord.start()
+    start = dt.datetime.now(UTC) - dt.timedelta(days=2)
+    mark = discord.mark()
+    fake.dm_message(
+        user, "", attachments=[
+            ("tuesday.fit", fit_run(start, 10, 55, hr=140)),
+            ("thursday.gpx", gpx_run(start + dt.timedelta(days=1), 8, 44, hr=142)),
+        ],
+    )  # fmt: skip
+    await fake.wait_until(lambda: sum("run" in t for t in discord.said(user, mark)) >= 2)
+    first, second = [t for t in discord.said(user, mark) if " run" in t][:2]
+    assert "10.0 km" in first and "8.0 km" in second
+    assert discord.control(user, "rk:1:hard") is not None  # one tap corrects it
+    (kinds,) = await query(discord.url, select(func.count()).select_from(RunLog))
+    assert kinds == (2,)
+
+    noted = await discord.say(user, "achilles sore", expect="Noted")
+    assert "Achilles" in noted["content"]

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from db.engine import Database
 from db.migrate import upgrade
 from db.models import LogBatch, SetLog
+from fakes.activity_files import fit_run
 from fakes.bot_api import FakeBotApi
 from fakes.processes import BotProcess
 from tests import updates
@@ -70,3 +71,33 @@ async def test_log_undo_and_redelivery_after_sigkill(
     finally:
         await restarted.stop()
     assert api.token not in bot.log()
+
+
+async def test_a_watch_file_and_a_niggle_over_the_bot_api(
+    api: FakeBotApi, temp_db: TempDatabase, tmp_path: Path
+) -> None:
+    """A .fit document sent in the chat is downloaded through the Bot API, read off the
+    event loop and answered with the run and a tap to correct it; a niggle is noted."""
+    chat = 6061
+    db = Database(temp_db.url)
+    await upgrade(db.write_engine)
+    await seed_athlete(db, chat, now=dt.datetime.now(dt.UTC))
+    await db.dispose()
+
+    bot = await BotProcess(api, temp_db.url, tmp_path).start()
+    try:
+        start = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
+        mark = len(api.calls)
+        api.push_document(
+            chat, "run.fit", fit_run(start, 10, 55, hr=140), "application/octet-stream"
+        )
+        call = await api.wait_for_message(chat, contains="10.0 km", start=mark)
+        keyboard = call.params["reply_markup"]["inline_keyboard"]
+        assert [b["text"] for b in keyboard[0]] == ["✓ Easy", "Hard", "Long"]
+        assert any(c.method == "getFile" for c in api.calls[mark:])
+        mark = len(api.calls)
+        api.push_text(chat, "calf 4/10")
+        await api.wait_for_message(chat, contains="Noted", start=mark)
+    finally:
+        await bot.stop()
+    assert "Traceback" not in bot.log()

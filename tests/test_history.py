@@ -25,6 +25,7 @@ from db.models import (
     Delivery,
     ExerciseStateRow,
     LogBatch,
+    Niggle,
     PendingLog,
     PlanChange,
     RunLog,
@@ -300,7 +301,7 @@ async def test_malformed_and_oversized_files_store_nothing(bot: BotHarness) -> N
     assert not [c for c in bot.api.calls[mark:] if c.method == "getFile"]  # never downloaded
 
     (not_csv,) = _texts(await send_file(bot, 704, "photo.pdf", b"%PDF-1.4"))
-    assert "isn't a CSV" in not_csv
+    assert "isn't a file I read" in not_csv and ".fit" in not_csv
     (unknown,) = _texts(await send_file(bot, 704, "notes.csv", b"name,age\nbob,3\n"))
     assert "doesn't look like a Strong or Hevy export" in unknown
     assert await count(bot, SetLog, athlete) == 0
@@ -405,6 +406,8 @@ async def test_deleteme_removes_every_row_and_start_begins_again(bot: BotHarness
                          due_at=NOW + dt.timedelta(days=6), status="pending"),
                 RunLog(athlete_id=athlete_id, batch_id=batch.id, performed_on=_day(1),
                        kind="long", distance_km=18.0, created_at=NOW),
+                Niggle(athlete_id=athlete_id, batch_id=batch.id, reported_on=_day(1),
+                       region="knee", score=3, created_at=NOW),
                 PlanChange(athlete_id=athlete_id, day=dt.date(2026, 11, 25), action="skip",
                            created_at=NOW),
                 ExerciseStateRow(athlete_id=athlete_id, exercise="back_squat",

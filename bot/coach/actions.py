@@ -68,6 +68,7 @@ SHAPES: Mapping[str, tuple[tuple[_Kind, ...], ...]] = {
     "dl": ((words("done", "skip", "move"), DAY),),  # the daily message's buttons
     "lg": ((ROW, words("x")), (ROW, SMALL, _Kind(r"c|y|[sa][0-9]{1,2}"))),  # a pending log
     "hi": ((words("keep"),), (words("del"), NUMBER)),  # /deleteme
+    "rk": ((ROW, words("easy", "hard", "long")),),  # a run's kind, corrected
     "go": ((words("today", "week", "log", "help", "settings", "start"),),),  # a command
 }
 

@@ -53,19 +53,19 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("undo", "Remove the last log"),
     CommandSpec(
         "run",
-        "Record a run: /run 10k hard (hard and long runs hold the next heavy lift)",
+        "Record a run: /run 10k hard (or send the watch file: .fit, .gpx, .tcx)",
         "/run 10k hard",
         Option("details", "Distance and kind, e.g. 10k hard", required=True),
     ),
     CommandSpec(
         "history",
-        "Your last sessions, or the last entries for one exercise",
+        "Your last sessions, weekly running and niggles, or one exercise",
         "/history [exercise]",
         Option("exercise", "One exercise, e.g. squat", autocomplete="exercise"),
     ),
     CommandSpec(
         "progress",
-        "A chart of one exercise",
+        "A chart of one exercise, or running: weekly km beside your squat",
         "/progress exercise",
         Option("exercise", "The exercise, e.g. squat", required=True, autocomplete="exercise"),
     ),

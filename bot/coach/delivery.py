@@ -29,6 +29,7 @@ from bot.coach.zones import tzinfo_for
 from db.models import Athlete, PlanChange
 from db.uow import Conflict, Storage, Unit
 from plans.programs import DayPlan
+from plans.readiness import NOTHING, Readiness
 from plans.reentry import ease_back, returning
 from plans.render import render_day
 from plans.schedule import catchup_deadline, local_due
@@ -151,11 +152,12 @@ def compose_daily(
     *,
     late: bool = False,
     last_logged: dt.date | None = None,
+    readiness: Readiness = NOTHING,
 ) -> Message | None:
     """The daily message from already-loaded state: pure, no queries. None when there is
     nothing to say: an ordinary rest day for an athlete who switched mobility days off.
     `last_logged`: the athlete's latest day with a logged set (a comeback is lighter)."""
-    planned = plan_from(athlete, states, changes, day)
+    planned = plan_from(athlete, states, changes, day, readiness)
     planned = replace(planned, plan=comeback(athlete, planned.plan, last_logged))
     if planned.plan.kind == "rest" and not (athlete.profile or {}).get("mobility_enabled", True):
         race = (athlete.profile or {}).get("race") or {}
@@ -387,6 +389,8 @@ class DeliveryService:
             states = await unit.states.for_many(ids)
             changes = await unit.changes.for_many(ids)
             last_logged = await unit.history.last_logged(ids)
+            days = [c.day for c in claims]
+            readiness = await unit.readiness.for_many(ids, min(days), max(days))
             for claim in claims:
                 athlete = athletes.get(claim.athlete_id)
                 if athlete is None:
@@ -410,6 +414,7 @@ class DeliveryService:
                             claim.due,
                             late=late,
                             last_logged=last_logged.get(athlete.id),
+                            readiness=readiness.get(athlete.id, NOTHING),
                         )
                 except Exception as exc:  # one athlete's bad data never stops the others
                     log.exception("composing delivery %s failed", claim.delivery_id)

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from bot.activities import is_activity_file
 from bot.coach.account import Account
 from bot.coach.actions import Action
+from bot.coach.body import Body
 from bot.coach.commands import BY_NAME, listed
 from bot.coach.daily import Daily
 from bot.coach.history import History
@@ -74,6 +76,7 @@ class Dispatcher:
         logbook: Logbook,
         history: History,
         transfer: Transfer,
+        body: Body,
         account: Account,
     ) -> None:
         self.onboarding = onboarding
@@ -82,6 +85,7 @@ class Dispatcher:
         self.logbook = logbook
         self.history = history
         self.transfer = transfer
+        self.body = body
         self.account = account
 
         async def show_help(who: Who) -> list[Message]:
@@ -118,6 +122,7 @@ class Dispatcher:
             "dl": daily.button,
             "lg": logbook.button,
             "hi": account.delete_confirm,
+            "rk": body.correct,
             "go": self._go,
         }
         missing = set(BY_NAME) ^ set(self._commands)
@@ -154,6 +159,8 @@ class Dispatcher:
         if isinstance(intent, Edited):
             return await self.logbook.edited(who, intent.message_id, intent.text)
         if isinstance(intent, Uploaded):
+            if is_activity_file(intent.filename):
+                return await self.body.upload(intent)
             return await self.transfer.upload(intent)
         if isinstance(intent, Sent):
             return await self.onboarding.non_text(who, intent.kind)

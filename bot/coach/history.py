@@ -10,9 +10,10 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 
+from plans.niggles import region_name
 from rapidfuzz import fuzz
 
-from bot.charts import PhaseBand, Point, render_progress
+from bot.charts import PhaseBand, Point, render_progress, render_running
 from bot.clock import Clock
 from bot.coach.intents import Who
 from bot.coach.messages import Attachment, Message, say
@@ -26,18 +27,32 @@ from bot.coach.records import (
     measure_for,
     sets_text,
 )
-from bot.coach.summary import compose_weekly
+from bot.coach.summary import compose_weekly, running_volume
 from db.history import SetRow
 from db.models import Athlete
-from db.uow import Storage
+from db.uow import Storage, Unit
 from plans import exercises
 from plans.periodization import phase_for
 from plans.profile import ProfileError
+from plans.programs import day_label
+from plans.readiness import NiggleReport, RunDone
+from plans.runload import week_start, weekly_volume
 from plans.text import Text, bold, code, lines, text
-from plans.units import LB_TO_KG
+from plans.units import LB_TO_KG, MILE_KM, format_distance
 from plans.words import Terms, plural
 
 HISTORY_DAYS = 5
+NO_RUNS = text(
+    "No runs yet. Send a run from your watch (a .fit, .gpx or .tcx file) or type one, e.g. ",
+    code("/run 10k easy"),
+    ".",
+)
+RUNNING_WEEKS = 4  # /history: running per week, this one and three before
+CHART_WEEKS = 12  # /progress running
+RUNNING_WORDS = frozenset({"running", "run", "runs", "km", "miles", "mileage"})
+# The lifts /progress running draws beside the running, the first the athlete logged.
+MAIN_LIFTS = ("back_squat", "deadlift", "trap_bar_deadlift", "front_squat", "goblet_squat",
+              "romanian_deadlift", "bulgarian_split_squat", "split_squat")  # fmt: skip
 EXERCISE_SESSIONS = 10
 MIN_CHART_SESSIONS = 3  # fewer is a dot or two: said in words instead
 MAX_TEXT = 3800
@@ -78,9 +93,19 @@ class History:
                 sets = await unit.history.sets(athlete.id, [picked])
                 return [Message(_exercise_history(picked, sets, units))]
             sets = await unit.history.last_days(athlete.id, HISTORY_DAYS)
-        if not sets:
+            today = local_today(athlete, self.clock.now())
+            first_week = week_start(today) - dt.timedelta(weeks=RUNNING_WEEKS - 1)
+            runs = await unit.readiness.runs_since(athlete.id, first_week)
+            body = await unit.readiness.around(athlete.id, today)
+            lifted = await unit.history.sets(athlete.id, since=first_week)
+        running = _running_weeks(runs, lifted, first_week, units)
+        niggles = _niggle_trend(body.niggles, today)
+        if not sets and running is None and niggles is None:
             return [Message(NO_LOGS)]
-        return [Message(_recent(sets, units))]
+        shown = [part for part in (niggles, running) if part is not None]
+        if sets:
+            shown.append(_recent(sets, units))
+        return [Message(Text.join("\n\n", shown))]
 
     async def progress(self, who: Who, args: str = "") -> list[Message]:
         async with self.storage.read() as unit:
@@ -90,6 +115,8 @@ class History:
             counts = await unit.history.exercise_counts(athlete.id)
             if not args.strip():
                 return [Message(_which_exercise(counts))]
+            if args.strip().lower() in RUNNING_WORDS:
+                return [await self._running_chart(unit, athlete, counts)]
             picked = _pick(args, counts)
             if isinstance(picked, Message):
                 return [picked]
@@ -118,6 +145,39 @@ class History:
         slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "progress"
         return [Message(caption, attachment=Attachment("photo", f"{slug}.png", png))]
 
+    async def _running_chart(self, unit: Unit, athlete: Athlete, counts: dict[str, int]) -> Message:
+        """/progress running: weekly distance against a main lift's estimated max."""
+        units = athlete.units or "kg"
+        today = local_today(athlete, self.clock.now())
+        first_week = week_start(today) - dt.timedelta(weeks=CHART_WEEKS - 1)
+        runs = await unit.readiness.runs_since(athlete.id, first_week)
+        if not runs:
+            return Message(NO_RUNS)
+        lift = next((ex for ex in MAIN_LIFTS if counts.get(ex)), None)
+        points: list[Point] = []
+        if lift is not None:
+            sets = await unit.history.sets(athlete.id, [lift], since=first_week)
+            days = best_by_day(sets, "e1rm")
+            points = [Point(d.day, _in_units(d.value, "e1rm", units)) for d in days]
+        volume = weekly_volume(runs, first_week, CHART_WEEKS)
+        per = MILE_KM if units == "lb" else 1.0
+        weeks = [Point(w.start, w.km / per) for w in volume]
+        name = display_name(lift) if lift is not None else ""
+        png = await asyncio.to_thread(
+            render_running, weeks, points,
+            distance_label="mi per week" if units == "lb" else "km per week",
+            lift_label=f"{name} e1RM ({units})" if name else "",
+        )  # fmt: skip
+        latest = volume[-1]
+        caption = text(
+            bold("Running and strength"), f" · this week {format_distance(latest.km, units)}, ",
+            f"{CHART_WEEKS}-week average "
+            f"{format_distance(sum(w.km for w in volume) / CHART_WEEKS, units)}",
+        )  # fmt: skip
+        if lift is None:
+            caption += text(". Log a squat or deadlift to see your strength alongside.")
+        return Message(caption, attachment=Attachment("photo", "running.png", png))
+
     async def summary(self, who: Who) -> list[Message]:
         async with self.storage.read() as unit:
             athlete = await unit.athletes.by_user(who.platform, who.user_id)
@@ -130,6 +190,42 @@ class History:
 
 
 # --- helpers ------------------------------------------------------------------------------
+
+
+def _running_weeks(
+    runs: Sequence[RunDone], lifted: Sequence[SetRow], first_week: dt.date, units: str
+) -> Text | None:
+    """Running per week beside the strength sessions done; None without any run."""
+    if not runs:
+        return None
+    sessions: dict[dt.date, set[dt.date]] = defaultdict(set)
+    for s in lifted:
+        sessions[week_start(s.performed_on)].add(s.performed_on)
+    rows: list[Text | str] = [text("🏃 ", bold("Running by week"))]
+    for week in reversed(weekly_volume(runs, first_week, RUNNING_WEEKS)):
+        in_week = [r for r in runs if week_start(r.day) == week.start]
+        done = len(sessions.get(week.start, ()))
+        ran = running_volume(in_week, units) if in_week else "no runs"
+        rows.append(f"• {day_label(week.start)}: {ran} · {plural(done, 'strength session')}")
+    return lines(*rows)
+
+
+def _niggle_trend(reports: Sequence[NiggleReport], today: dt.date) -> Text | None:
+    """Each niggle reported in the last four weeks, report by report."""
+    if not reports:
+        return None
+    by_region: dict[str, list[NiggleReport]] = defaultdict(list)
+    for report in reports:
+        by_region[report.region].append(report)
+    rows: list[Text | str] = [text("🩹 ", bold("Niggles"))]
+    for region, said in by_region.items():
+        steps = " → ".join(
+            f"{'fine' if r.score == 0 else ('sore' if r.score is None else f'{r.score}/10')} "
+            f"({r.day:%a %d %b})"
+            for r in said[-6:]
+        )
+        rows.append(f"• {region_name(region)}: {steps}")
+    return lines(*rows)
 
 
 def _pick(args: str, counts: dict[str, int]) -> str | Message:

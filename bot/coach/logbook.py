@@ -21,12 +21,14 @@ from typing import Any
 
 from bot.clock import Clock
 from bot.coach.actions import Action
+from bot.coach.body import Body
 from bot.coach.intents import Who
 from bot.coach.messages import EXPIRED, Button, Keyboard, Message, acknowledge, say
 from bot.coach.planning import Planned, local_today, moves_of, profile_of, skipped_days
 from bot.coach.records import display_name
 from db.logs import LogContext, set_row, state_from_values, values_of
 from db.models import Athlete, LogBatch, RunLog, SetLog
+from db.readiness import RUNS_BACK_DAYS
 from db.uow import Storage, Unit
 from plans import exercises
 from plans.loads import starting_e1rm
@@ -53,6 +55,7 @@ from plans.profile import Profile
 from plans.programs import DayPlan, day_label, next_prescriptions, plan_day
 from plans.progression import Progress, describe_target, next_state
 from plans.render import exercise_line
+from plans.runload import volume_jump
 from plans.sessions import LEVELS, PLYO_DOSE
 from plans.state import ExerciseState
 from plans.text import Span, Text, bold, code, italic, lines, text
@@ -274,9 +277,10 @@ class _Plans:
 class Logbook:
     """The logging use-cases. Each returns the messages to send."""
 
-    def __init__(self, storage: Storage, clock: Clock) -> None:
+    def __init__(self, storage: Storage, clock: Clock, body: Body | None = None) -> None:
         self.storage = storage
         self.clock = clock
+        self.body = body or Body(storage, clock)  # niggles said in a message
         # Each athlete's newest log in this process (normalised text, when): the same
         # message sent twice is asked about, not stored twice. Kept in memory, not read from
         # the database per log: on several replicas a repeat sent to another one is stored.
@@ -303,6 +307,9 @@ class Logbook:
         """A message from an onboarded athlete, inside the caller's write transaction
         (`athlete` loaded there with its row locked, the event recorded); None when it is
         neither a log nor a run (then a word back: a greeting, care for pain, how to log)."""
+        replies = await self.body.niggle(unit, athlete, who, text_in)
+        if replies is not None:
+            return replies
         replies = await self._message(unit, athlete, who.message_id, who.chat_id, text_in)
         if replies is not None:
             return replies
@@ -818,6 +825,20 @@ class Logbook:
             )
         bests, hard = found
         hard_on = dict(zip(days, hard, strict=True))
+        # A week whose running jumped holds strength steady (plans.runload.volume_jump):
+        # the runs came with the plan inputs when their window covers these days.
+        window = plans.context.runs_window
+        runs = plans.context.runs
+        if days and (
+            before_batch is not None
+            or window is None
+            or min(days) - dt.timedelta(days=RUNS_BACK_DAYS) < window[0]
+            or max(days) > window[1]
+        ):
+            runs = await unit.readiness.runs_since(
+                athlete.id, min(days) - dt.timedelta(days=RUNS_BACK_DAYS)
+            )
+        jumps = {day: volume_jump(runs, day) for day in days}
         current: dict[str, dict[str, Any] | None] = dict(plans.context.states)
         before: dict[str, Any] = {}
         after: dict[str, dict[str, Any]] = {}
@@ -840,6 +861,7 @@ class Logbook:
                 rx,
                 day=day,
                 after_hard_run=hard_on[day],
+                volume_jump=jumps[day],
                 units=athlete.units,
                 equipment=profile.equipment if profile is not None else "gym",
                 increment_kg=_increment(athlete, exercise),
@@ -854,7 +876,11 @@ class Logbook:
     async def _summary(self, unit: Unit, athlete: Athlete, batch: LogBatch) -> str:
         """What a batch held, in a few words (for /undo)."""
         when = day_label(batch.performed_on)
+        if batch.source == "niggle":
+            return f"your note “{batch.text[:60]}” ({when})"
         runs = await unit.runs.of_batch(batch.id)
+        if len(runs) > 1:
+            return f"{plural(len(runs), 'run')} from {batch.text[:60]}"
         if runs:
             run = runs[0]
             return f"the {_run_words(run.kind, run.distance_km, athlete.units)} of {when}"

@@ -9,8 +9,10 @@ from collections.abc import Sequence
 from bot.coach.zones import tzinfo_for
 from db.models import Athlete, PlanChange
 from db.uow import Unit
+from plans.niggles import check_in_due, region_name
 from plans.profile import Profile
 from plans.programs import DayPlan, plan_day, plan_week
+from plans.readiness import NOTHING, Readiness
 from plans.state import ExerciseState
 
 
@@ -48,7 +50,8 @@ class Planned:
 async def plan_for(unit: Unit, athlete: Athlete, day: dt.date) -> Planned:
     states = await unit.states.all(athlete.id)
     changes = await unit.changes.of(athlete.id)
-    return plan_from(athlete, states, changes, day)
+    readiness = await unit.readiness.around(athlete.id, day)
+    return plan_from(athlete, states, changes, day, readiness)
 
 
 def plan_from(
@@ -56,6 +59,7 @@ def plan_from(
     states: dict[str, ExerciseState],
     changes: Sequence[PlanChange],
     day: dt.date,
+    readiness: Readiness = NOTHING,
 ) -> Planned:
     """The day's plan from already-loaded state (no queries)."""
     plan = plan_day(
@@ -64,17 +68,27 @@ def plan_from(
         day,
         plan_start=athlete.plan_start or day,
         moves=moves_of(changes),
+        readiness=readiness,
     )
+    asks = [
+        f"How's the {region_name(region)} today? Reply e.g. “{region_name(region)} 2/10” or "
+        f"“{region_name(region)} fine”."
+        for region in check_in_due(readiness.niggles, day)
+    ]
+    if asks:
+        plan = dataclasses.replace(plan, notes=(*plan.notes, *asks))
     return Planned(plan, day in skipped_days(changes))
 
 
 async def week_for(unit: Unit, athlete: Athlete, week_start: dt.date) -> list[DayPlan]:
     states = await unit.states.all(athlete.id)
     changes = await unit.changes.of(athlete.id)
+    readiness = await unit.readiness.around(athlete.id, week_start, days=7)
     return plan_week(
         profile_of(athlete),
         states,
         week_start,
         plan_start=athlete.plan_start or week_start,
         moves=moves_of(changes),
+        readiness=readiness,
     )

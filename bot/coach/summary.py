@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
+from collections.abc import Sequence
 
 from bot.coach.planning import profile_of, week_for
 from bot.coach.records import PR_EPSILON, best_by_day, display_name, fmt_value, measure_for
@@ -18,9 +19,10 @@ from db.uow import Unit
 from plans.periodization import phase_for
 from plans.profile import ProfileError
 from plans.programs import day_label
+from plans.readiness import RunDone
 from plans.reentry import checks_in, returning
 from plans.text import Text, bold, code, lines, text
-from plans.units import format_rounded
+from plans.units import format_distance, format_rounded
 from plans.words import Terms, phase_means, plural
 
 log = logging.getLogger(__name__)
@@ -65,6 +67,9 @@ async def compose_weekly(
     if week_sets:
         sets += " · " + terms.say("tonnage", format_rounded(tonnage_kg(week_sets), units))
     said.append(sets)
+    running = await _running(unit, athlete, start, end)
+    if running is not None:
+        said.append(running)
     prs = await _prs(rows, athlete.id, week_sets, start, units, terms)
     if prs:
         shown = prs[:MAX_PRS] + ([f"+{len(prs) - MAX_PRS} more"] if len(prs) > MAX_PRS else [])
@@ -83,6 +88,33 @@ async def compose_weekly(
             if check_in is not None:
                 said += ["", check_in]
     return lines(*said)
+
+
+async def _running(unit: Unit, athlete: Athlete, start: dt.date, end: dt.date) -> str | None:
+    """The week's running next to the four weeks before it; None when nothing was run."""
+    recent = await unit.readiness.around(athlete.id, end)
+    this = [r for r in recent.runs if start <= r.day <= end]
+    if not this:
+        return None
+    before = [r for r in recent.runs if start - dt.timedelta(days=28) <= r.day < start]
+    said = "🏃 Running: " + running_volume(this, athlete.units)
+    weeks_run = {(start - r.day).days // 7 for r in before}
+    if len(weeks_run) >= 2:
+        average = sum(r.distance_km or 0.0 for r in before) / 4
+        said += f" (4-week average {format_distance(average, athlete.units)})"
+    return said
+
+
+def running_volume(runs: Sequence[RunDone], units: str) -> str:
+    """ "42.3 km · 4 h 10 min · 5 runs": distance, moving time when known, how many."""
+    km = sum(r.distance_km or 0.0 for r in runs)
+    minutes = sum(r.minutes or 0.0 for r in runs)
+    parts = [format_distance(km, units)] if km else []
+    if minutes:
+        hours, rest = divmod(round(minutes), 60)
+        parts.append(f"{hours} h {rest:02d} min" if hours else f"{rest} min")
+    parts.append(plural(len(runs), "run"))
+    return " · ".join(parts)
 
 
 async def _check_in(

@@ -104,7 +104,11 @@ class Transfer:
         if reason is not None:
             return say(f"📄 {reason} Nothing was imported.")
         if not filename.lower().endswith(CSV_SUFFIXES):
-            return say(f"📄 {filename or 'That file'} isn't a CSV. ", IMPORT_HINT)
+            return say(
+                f"📄 {filename or 'That file'} isn't a file I read. ", IMPORT_HINT,
+                " A run from your watch works too: a .fit, .gpx or .tcx file, or a Strava "
+                "export .zip.",
+            )  # fmt: skip
         return None
 
     async def upload(self, upload: Uploaded) -> list[Message]:

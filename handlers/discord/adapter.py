@@ -15,7 +15,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import aiohttp
@@ -42,6 +42,7 @@ UNREACHABLE_CODES = frozenset({50007, 50278})  # cannot send messages to this us
 NO_MENTIONS: JSON = {"parse": []}
 APOLOGY = "Sorry — something went wrong on my side. Please try that again in a moment."
 DOWNLOAD_CHUNK = 64 * 1024
+MAX_FILES = 10  # attachments read from one DM (Discord allows 10)
 
 Initial = Callable[[JSON], Awaitable[None]]
 
@@ -257,13 +258,11 @@ class DiscordAdapter:
             event=event_key(name, data),
             message_id=int(data["id"]),
         )
-        intent = self._message_intent(name, data, who)
-        if intent is None:
-            return
         try:
-            replies = await self.core.dispatcher.handle(intent)
-            for reply in replies:
-                await self.post(channel, reply)
+            for intent in self._message_intents(name, data, who):
+                replies = await self.core.dispatcher.handle(intent)
+                for reply in replies:
+                    await self.post(channel, reply)
         except Exception:
             log.exception("Discord %s %s failed", name, data.get("id"))
             try:
@@ -271,32 +270,39 @@ class DiscordAdapter:
             except hikari.HikariError:
                 log.warning("could not send the apology for message %s", data.get("id"))
 
-    def _message_intent(self, name: str, data: JSON, who: Who) -> Intent | None:
+    def _message_intents(self, name: str, data: JSON, who: Who) -> list[Intent]:
+        """What a DM says: an edit, its files (each one applied once, by its own key), a
+        command, text, or something else (a sticker)."""
         content = str(data.get("content") or "")
         if name == "MESSAGE_UPDATE":
             if not data.get("edited_timestamp") or "content" not in data:
-                return None  # an embed unfurled, not an edit by the person
-            return Edited(who, int(data["id"]), content)
+                return []  # an embed unfurled, not an edit by the person
+            return [Edited(who, int(data["id"]), content)]
         attachments = data.get("attachments") or []
         if attachments:
-            first = attachments[0]
-            url, size = str(first.get("url") or ""), first.get("size")
-
-            async def read(limit: int) -> bytes | None:
-                return await self.download(url, limit)
-
-            async def progress(note: Message) -> None:
-                await self.post(who.chat_id, note)
-
-            filename = str(first.get("filename") or "")
-            return Uploaded(who, filename, int(size) if size is not None else None, read, progress)
+            return [
+                self._upload(replace(who, event=f"{who.event}:{n}" if n else who.event), file)
+                for n, file in enumerate(attachments[:MAX_FILES])
+            ]
         if not content.strip():
-            return Sent(who, "sticker" if data.get("sticker_items") else "message")
+            return [Sent(who, "sticker" if data.get("sticker_items") else "message")]
         if content.startswith("/"):
             found = command_of(content)
             if found is not None:
-                return Command(who, *found)
-        return Said(who, content)
+                return [Command(who, *found)]
+        return [Said(who, content)]
+
+    def _upload(self, who: Who, file: JSON) -> Uploaded:
+        url, size = str(file.get("url") or ""), file.get("size")
+
+        async def read(limit: int) -> bytes | None:
+            return await self.download(url, limit)
+
+        async def progress(note: Message) -> None:
+            await self.post(who.chat_id, note)
+
+        filename = str(file.get("filename") or "")
+        return Uploaded(who, filename, int(size) if size is not None else None, read, progress)
 
     async def download(self, url: str, limit: int) -> bytes | None:
         """An attachment in chunks; None as soon as it passes `limit` bytes."""
