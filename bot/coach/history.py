@@ -10,7 +10,6 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 
-from plans.niggles import region_name
 from rapidfuzz import fuzz
 
 from bot.charts import PhaseBand, Point, render_progress, render_running
@@ -32,6 +31,7 @@ from db.history import SetRow
 from db.models import Athlete
 from db.uow import Storage, Unit
 from plans import exercises
+from plans.niggles import region_name
 from plans.periodization import phase_for
 from plans.profile import ProfileError
 from plans.programs import day_label
