@@ -43,8 +43,8 @@ from db.models import (
     RunLog,
     SetLog,
 )
-from db.readiness import RUNS_BACK_DAYS
-from plans.readiness import RunDone, run_kind
+from db.readiness import NIGGLES_BACK_DAYS, RUNS_BACK_DAYS
+from plans.readiness import NiggleReport, Readiness, RunDone, run_kind
 from plans.runload import RunFacts
 from plans.state import ExerciseState
 
@@ -81,8 +81,9 @@ class LogContext:
     best_exercises: frozenset[str] = frozenset()
     hard_days: list[dt.date] = field(default_factory=list)
     hard_window: tuple[dt.date, dt.date] | None = None
-    runs: list[RunDone] = field(default_factory=list)  # from `runs_window`, oldest first
-    runs_window: tuple[dt.date, dt.date] | None = None
+    # The runs and niggles from `readiness_window`, oldest first (the plans adapt to them).
+    readiness: Readiness = field(default_factory=Readiness)
+    readiness_window: tuple[dt.date, dt.date] | None = None
 
     def lookups(
         self, best: Sequence[tuple[str, float | None]], hard_days: Sequence[dt.date]
@@ -229,7 +230,7 @@ def _store_postgresql() -> Any:
 
 def _context_query(keyed: bool, prefetch: bool) -> Any:
     """The `log_context` statement, built once (bound: athlete_id, source_key, exercises,
-    first_day, last_day)."""
+    runs_from, last_day)."""
     if (keyed, prefetch) not in _CONTEXT_QUERIES:
         athlete = bindparam("athlete_id", type_=Integer)
         no_float, no_int, no_date = cast(null(), Float), cast(null(), Integer), cast(null(), Date)
@@ -305,29 +306,41 @@ def _context_query(keyed: bool, prefetch: bool) -> Any:
                 )
                 .group_by(SetLog.exercise, SetLog.load_kg)
             )
-            # Every run of the weeks before: the unplanned hard ones hold a lift, and the
-            # week's volume against the four before may hold them all (a running jump).
-            parts.append(
-                select(
-                    literal_column("'h'", String),
-                    RunLog.kind,
-                    RunLog.distance_km,
-                    no_float,
-                    no_float,
-                    RunLog.moving_s,
-                    cast(RunLog.planned, Integer),
-                    no_int,
-                    no_int,
-                    no_int,
-                    RunLog.performed_on,
-                    no_date,
-                ).where(
-                    RunLog.athlete_id == athlete,
-                    RunLog.performed_on.between(
-                        bindparam("runs_from", type_=Date), bindparam("last_day", type_=Date)
-                    ),
-                )
-            )
+        # Every run and niggle of the weeks around the days read: the day plans adapt to
+        # them, unplanned hard runs hold a lift, and a running jump holds them all.
+        window = (bindparam("runs_from", type_=Date), bindparam("last_day", type_=Date))
+        parts.append(
+            select(
+                literal_column("'h'", String),
+                RunLog.kind,
+                RunLog.distance_km,
+                no_float,
+                no_float,
+                RunLog.moving_s,
+                cast(RunLog.planned, Integer),
+                no_int,
+                no_int,
+                no_int,
+                RunLog.performed_on,
+                no_date,
+            ).where(RunLog.athlete_id == athlete, RunLog.performed_on.between(*window))
+        )
+        parts.append(
+            select(
+                literal_column("'n'", String),
+                Niggle.region,
+                no_float,
+                no_float,
+                no_float,
+                Niggle.score,
+                Niggle.id,
+                no_int,
+                no_int,
+                no_int,
+                Niggle.reported_on,
+                no_date,
+            ).where(Niggle.athlete_id == athlete, Niggle.reported_on.between(*window))
+        )
         _CONTEXT_QUERIES[keyed, prefetch] = union_all(*parts)
     return _CONTEXT_QUERIES[keyed, prefetch]
 
@@ -337,22 +350,27 @@ async def log_context(
     athlete_id: int,
     source_key: str | None = None,
     *,
+    today: dt.date,
     exercises: Sequence[str] = (),
     days: Sequence[dt.date] = (),
 ) -> LogContext:
-    """States, plan changes, (with `source_key`) the keyed batch and (with `exercises` and
-    `days`) the rows `LogContext.lookups` needs for them: one UNION ALL query."""
-    params: dict[str, Any] = {"athlete_id": athlete_id}
+    """States, plan changes, the runs and niggles around `today` and `days`, (with
+    `source_key`) the keyed batch and (with `exercises` and `days`) the rows
+    `LogContext.lookups` needs for them: one UNION ALL query."""
+    around = [today, *days]
+    first, last = min(around) - dt.timedelta(days=1), max(around) + dt.timedelta(days=1)
+    runs_from = first - dt.timedelta(days=max(RUNS_BACK_DAYS, NIGGLES_BACK_DAYS))
+    params: dict[str, Any] = {"athlete_id": athlete_id, "runs_from": runs_from, "last_day": last}
     if source_key is not None:
         params["source_key"] = source_key
-    context = LogContext()
+    context = LogContext(readiness_window=(runs_from, last))
     prefetch = bool(exercises and days)
     if prefetch:
-        first, last = min(days) - dt.timedelta(days=1), max(days)
-        runs_from = first - dt.timedelta(days=RUNS_BACK_DAYS)
-        params.update(exercises=sorted(set(exercises)), runs_from=runs_from, last_day=last)
-        context.best_exercises, context.hard_window = frozenset(exercises), (first, last)
-        context.runs_window = (runs_from, last)
+        hard_from = min(days) - dt.timedelta(days=1)
+        params["exercises"] = sorted(set(exercises))
+        context.best_exercises, context.hard_window = frozenset(exercises), (hard_from, max(days))
+    runs: list[RunDone] = []
+    niggles: list[tuple[int, NiggleReport]] = []
     rows = await session.execute(_context_query(source_key is not None, prefetch), params)
     for k, name, f1, f2, f3, i1, i2, i3, i4, i5, d1, d2 in rows:
         if k == "s":
@@ -377,11 +395,18 @@ async def log_context(
             context.pending_id = i1
         elif k == "r":
             context.bests.setdefault(name, []).append((f1, int(i1)))
+        elif k == "n":
+            niggles.append((i2, NiggleReport(d1, name, i1)))
         else:
-            run = RunDone(d1, run_kind(name), bool(i2), f1, None if i1 is None else i1 / 60)
-            context.runs.append(run)
-            if run.kind in HARD_RUN_KINDS and not run.planned and first <= run.day:
-                context.hard_days.append(run.day)
+            runs.append(RunDone(d1, run_kind(name), bool(i2), f1, None if i1 is None else i1 / 60))
+    runs.sort(key=lambda run: run.day)
+    context.readiness = Readiness(tuple(runs), tuple(n for _id, n in sorted(niggles)))
+    if context.hard_window is not None:
+        low, high = context.hard_window
+        context.hard_days = [
+            r.day for r in runs
+            if r.kind in HARD_RUN_KINDS and not r.planned and low <= r.day <= high
+        ]  # fmt: skip
     return context
 
 

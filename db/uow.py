@@ -66,11 +66,12 @@ class Unit:
         athlete_id: int,
         source_key: str | None = None,
         *,
+        today: dt.date,
         exercises: Sequence[str] = (),
         days: Sequence[dt.date] = (),
     ) -> LogContext:
         return await log_context(
-            self._session, athlete_id, source_key, exercises=exercises, days=days
+            self._session, athlete_id, source_key, today=today, exercises=exercises, days=days
         )
 
     async def progress_lookups(

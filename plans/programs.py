@@ -552,6 +552,7 @@ def upcoming(
     plan_start: dt.date,
     moves: Sequence[tuple[dt.date, dt.date]] = (),
     days: int = 21,
+    readiness: Readiness = NOTHING,
 ) -> Iterator[DayPlan]:
     """The strength days after `after`, in order, within `days` days."""
     arrivals, vacated = _moves(profile, plan_start, moves)
@@ -559,7 +560,9 @@ def upcoming(
     for offset in range(1, days + 1):
         day = after + dt.timedelta(days=offset)
         if routine or _has_session(profile, day, plan_start, arrivals, vacated):
-            plan = plan_day(profile, states, day, plan_start=plan_start, moves=moves)
+            plan = plan_day(
+                profile, states, day, plan_start=plan_start, moves=moves, readiness=readiness
+            )
             if plan.kind == "strength":
                 yield plan
 
@@ -573,6 +576,7 @@ def next_prescriptions(
     plan_start: dt.date,
     moves: Sequence[tuple[dt.date, dt.date]] = (),
     sessions: int = 3,
+    readiness: Readiness = NOTHING,
 ) -> dict[str, tuple[DayPlan, Prescription]]:
     """For each exercise, the next session after `after` that prescribes it (or the harder
     variant that took its place) and that prescription: what the reply to a log promises is
@@ -585,7 +589,9 @@ def next_prescriptions(
     found: dict[str, tuple[DayPlan, Prescription]] = {}
     if not wanted:
         return found
-    ahead = upcoming(profile, states, after, plan_start=plan_start, moves=moves)
+    ahead = upcoming(
+        profile, states, after, plan_start=plan_start, moves=moves, readiness=readiness
+    )
     for plan in itertools.islice(ahead, sessions):
         for exercise, names in wanted.items():
             if exercise in found:

@@ -393,9 +393,12 @@ async def test_impossible_values_are_refused(bot: BotHarness) -> None:
 async def test_an_unplanned_long_run_holds_the_next_heavy_lift(bot: BotHarness) -> None:
     bot.clock.at = WEDNESDAY
     await seed(bot, 27)
+    await bot.say(27, "2026-11-23: squat 3x8 60kg")  # Monday: an 8-10 range from here
     (run,) = await bot.say(27, "long run yesterday 25k")  # a Tuesday: not the long-run day
     assert "long run of 25 km" in run and "24 h" in run
-    (reply,) = await bot.say(27, "squat 3x10 60kg")  # the top of today's 8-10: normally +2.5 kg
+    (today,) = await bot.say(27, "/today")  # the plan keeps the legs fresh today
+    assert "not in your plan" in today and "Back squat" not in today
+    (reply,) = await bot.say(27, "squat 3x10 60kg")  # squats anyway, the top: normally +2.5 kg
     assert "Held" in reply and "unplanned hard or long run" in reply
     row = await state(bot, 27, "back_squat")
     assert row is not None and (row.working_load_kg, row.target_reps) == (60.0, 10)
@@ -616,6 +619,7 @@ async def test_prefetched_progression_lookups_match_the_queries(bot: BotHarness)
         context = await log_context(
             session,
             athlete_id,
+            today=day,
             exercises=["back_squat", "pull_up", "deadlift"],
             days=days,
         )

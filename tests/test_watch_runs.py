@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from db.models import Niggle, RunLog
+from db.models import Niggle, RunLog, SetLog
 from fakes.activity_files import fit_run, gpx_run, gz, strava_zip, tcx_run
 from fakes.athletes import make_athlete
 from tests import updates
@@ -204,6 +204,13 @@ async def test_a_niggle_swaps_the_session_asks_again_and_shows_its_trend(
     assert "niggle" in today.lower()
     for banned in ("Back squat", "Lunge", "jump", "Jump"):
         assert banned not in today, today
+
+    # "done" logs the session as adapted: the holds, not the squats.
+    await say(bot, 906, "done")
+    async with bot.db.read() as session:
+        done = set((await session.execute(select(SetLog.exercise))).scalars())
+    assert done and not done & {"back_squat", "reverse_lunge", "box_jump"}, done
+    assert done & {"spanish_squat", "wall_sit"}, done
 
     (worse,) = await say(bot, 906, "my knee hurts after squats 6/10")
     assert "physio" in worse

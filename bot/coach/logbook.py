@@ -54,6 +54,7 @@ from plans.prescription import Prescription
 from plans.profile import Profile
 from plans.programs import DayPlan, day_label, next_prescriptions, plan_day
 from plans.progression import Progress, describe_target, next_state
+from plans.readiness import RunDone
 from plans.render import exercise_line
 from plans.runload import volume_jump
 from plans.sessions import LEVELS, PLYO_DOSE
@@ -229,13 +230,16 @@ class _Plans:
         cls,
         unit: Unit,
         athlete: Athlete,
+        today: dt.date,
         source_key: str | None = None,
         expected: tuple[list[str], list[dt.date]] = ([], []),
     ) -> _Plans:
         """The athlete's plan inputs as stored now (and the batch or pending log under
         `source_key`, and what progressing the `expected` exercises and days reads)."""
         names, days = expected
-        context = await unit.log_context(athlete.id, source_key, exercises=names, days=days)
+        context = await unit.log_context(
+            athlete.id, source_key, today=today, exercises=names, days=days
+        )
         return cls(athlete, context)
 
     @property
@@ -251,6 +255,7 @@ class _Plans:
             day,
             plan_start=self.athlete.plan_start or day,
             moves=moves_of(self.context.changes),
+            readiness=self.context.readiness,
         )
 
     def get(self, day: dt.date) -> Planned | None:
@@ -342,7 +347,7 @@ class Logbook:
             day = day or today
             if day > today:
                 return [acknowledge("That session is still ahead of you.")]
-            plans = await _Plans.load(unit, athlete)
+            plans = await _Plans.load(unit, athlete, self._today(athlete))
             done = DoneCommand((), (day - today).days)
             parsed = await self._done(unit, athlete, done, today, None, plans)
             if isinstance(parsed, Text):
@@ -546,7 +551,7 @@ class Logbook:
         # or pending log already stored under this message's key, if any.
         today = self._today(athlete)
         guess = self._guess(athlete, text_in, today)
-        plans = await _Plans.load(unit, athlete, key, _expected(guess, today))
+        plans = await _Plans.load(unit, athlete, today, key, _expected(guess, today))
         found = plans.context
         if found.pending_id is not None:
             waiting = await unit.pending.get(athlete.id, found.pending_id)
@@ -599,7 +604,7 @@ class Logbook:
         today = self._today(athlete)
         units = _parse_units(athlete)
         if plans is None:
-            plans = await _Plans.load(unit, athlete)
+            plans = await _Plans.load(unit, athlete, self._today(athlete))
         stage = "done"
         try:
             done = parse_done(text_in, unit=units, today=today, prescription=plans.rx(today))
@@ -650,7 +655,7 @@ class Logbook:
         label = "today" if day == today else day_label(day)
         if (today - day).days > MAX_DAYS_BACK:
             return _too_old()
-        planned = (plans or await _Plans.load(unit, athlete)).get(day)
+        planned = (plans or await _Plans.load(unit, athlete, self._today(athlete))).get(day)
         if planned is None or planned.plan.kind == "rest" or not planned.plan.exercises:
             return text(
                 f"Nothing was planned for {label}, so there's nothing to mark done. "
@@ -755,14 +760,14 @@ class Logbook:
             # and runs (`before_batch=None`) and is worked out before anything is written:
             # the batch goes in with its `states_before`, its sets and the states it leaves.
             if plans is None:
-                plans = await _Plans.load(unit, athlete)
+                plans = await _Plans.load(unit, athlete, self._today(athlete))
             outcomes, before, after = await self._progress(
                 unit, athlete, groups, plans, before_batch=None
             )
             await insert(parsed.source, before, _set_rows(parsed), after)
         else:
             await unit.sets.add_many(athlete.id, batch.id, _set_rows(parsed), now)
-            plans = await _Plans.load(unit, athlete)
+            plans = await _Plans.load(unit, athlete, self._today(athlete))
             outcomes, before, after = await self._progress(
                 unit, athlete, groups, plans, before_batch=batch.id
             )
@@ -783,7 +788,7 @@ class Logbook:
         groups: dict[tuple[dt.date, str], list[SetEntry]] = {}
         for stored in rows:
             groups.setdefault((stored.performed_on, stored.exercise), []).append(_entry_of(stored))
-        plans = await _Plans.load(unit, athlete)
+        plans = await _Plans.load(unit, athlete, self._today(athlete))
         outcomes, before, after = await self._progress(
             unit, athlete, groups, plans, before_batch=batch.id
         )
@@ -827,8 +832,8 @@ class Logbook:
         hard_on = dict(zip(days, hard, strict=True))
         # A week whose running jumped holds strength steady (plans.runload.volume_jump):
         # the runs came with the plan inputs when their window covers these days.
-        window = plans.context.runs_window
-        runs = plans.context.runs
+        window = plans.context.readiness_window
+        runs: Sequence[RunDone] = plans.context.readiness.runs
         if days and (
             before_batch is not None
             or window is None
@@ -1069,6 +1074,7 @@ def _next_sessions(
         start,
         plan_start=plans.athlete.plan_start or start,
         moves=moves_of(plans.context.changes),
+        readiness=plans.context.readiness,
     )
 
 
