@@ -163,6 +163,22 @@ async def test_time_command_changes_delivery(bot: BotHarness) -> None:
     assert row.due_at == dt.datetime(2026, 11, 23, 8, 15, tzinfo=dt.UTC)  # 09:15 Berlin today
 
 
+async def test_a_time_moments_away_wakes_the_sender_for_it(bot: BotHarness) -> None:
+    """/time for a minute that is seconds away: the sender wakes up for it, not at its next
+    10-second round (the daily message arrives on the minute)."""
+    await seed(bot)
+    queue = bot.application.job_queue
+    assert queue is not None
+    bot.clock.at = dt.datetime(2026, 11, 23, 6, 0, 30, tzinfo=dt.UTC)  # 07:00:30 in Berlin
+    await bot.say(900, "/time")
+    assert not queue.get_jobs_by_name("delivery-at")
+    await bot.say(900, "7:01")
+    (job,) = queue.get_jobs_by_name("delivery-at")
+    assert isinstance(job.data, dt.datetime)
+    wait = (job.data - dt.datetime.now(dt.UTC)).total_seconds()
+    assert 25 < wait <= 30.1, wait  # 06:01:00 is 30 s after the (fixed) clock
+
+
 async def test_kicked_marks_blocked_and_start_resumes(bot: BotHarness) -> None:
     athlete_id = await seed(bot)
     payload = {

@@ -362,12 +362,12 @@ def wake_at(queue: JobQueue[Any], wait: dt.timedelta) -> None:
     if not 0 < seconds < PRECISE_WITHIN_S:
         return
     jobs = queue.get_jobs_by_name("delivery-at")
-    now = dt.datetime.now(dt.UTC)
-    if any(j.next_t is not None and j.next_t <= now + wait for j in jobs):
+    at = dt.datetime.now(dt.UTC) + wait  # the job's data: when it wakes (real time)
+    if any(isinstance(j.data, dt.datetime) and j.data <= at for j in jobs):
         return
     for job in jobs:
         job.schedule_removal()
-    queue.run_once(delivery_tick, when=seconds + 0.05, name="delivery-at")
+    queue.run_once(delivery_tick, when=seconds + 0.05, name="delivery-at", data=at)
 
 
 def wake_on_schedule(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
