@@ -54,6 +54,13 @@ class Result:
         }
 
 
+def log_text(texts: Sequence[str], athlete: int, nth: int) -> str:
+    """An athlete's `nth` set log of a run. Each athlete's consecutive logs differ: the coach
+    asks before storing the same message twice, and that question must not stand in for the
+    log being measured."""
+    return texts[(athlete + nth) % len(texts)]
+
+
 def median(values: Sequence[float]) -> float:
     return float(statistics.median(values)) if values else float("nan")
 

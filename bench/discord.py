@@ -24,6 +24,7 @@ from bench.common import (
     UTC,
     Result,
     athlete_row,
+    log_text,
     median,
     remove_sqlite,
     sqlite_url,
@@ -232,7 +233,8 @@ async def _burst(side: _Side, texts: list[str]) -> float:
     expected: dict[int, int] = defaultdict(int)
     started = time.monotonic()
     for i in range(BURST):
-        expected[side.push(i % ATHLETES, texts[i % len(texts)])] += 1
+        athlete = i % ATHLETES
+        expected[side.push(athlete, log_text(texts, athlete, i // ATHLETES))] += 1
     last = await _replies(side.fake, expected, mark, wait_s=300)
     return BURST / (last.timestamp - started)
 
@@ -252,7 +254,7 @@ async def _paced(side: _Side, texts: list[str]) -> list[float]:
         index = (i * 7) % ATHLETES
         channel = side.channel(index)
         pushed[channel].append(time.monotonic())
-        side.push(index, texts[i % len(texts)])
+        side.push(index, log_text(texts, index, i // ATHLETES))
         expected[channel] += 1
     await _replies(side.fake, expected, mark, wait_s=120)
     latencies = []

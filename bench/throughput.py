@@ -14,6 +14,7 @@ from bench.common import (
     Result,
     TempPostgres,
     echo_bot,
+    log_text,
     median,
     postgres_reachable,
     remove_sqlite,
@@ -112,7 +113,7 @@ async def _burst(api: FakeBotApi, texts: list[str]) -> float:
     started = time.monotonic()
     for i in range(BURST):
         chat = FIRST_CHAT + i % ATHLETES
-        api.push_text(chat, texts[i % len(texts)])
+        api.push_text(chat, log_text(texts, i % ATHLETES, i // ATHLETES))
         expected[chat] += 1
     last = await _replies(api, expected, mark, wait_s=300)
     return BURST / (last.timestamp - started)
@@ -132,7 +133,7 @@ async def _paced(api: FakeBotApi, texts: list[str]) -> list[float]:
             await asyncio.sleep(wait)
         chat = FIRST_CHAT + (i * 7) % ATHLETES
         pushed[chat].append(time.monotonic())
-        api.push_text(chat, texts[i % len(texts)])
+        api.push_text(chat, log_text(texts, (i * 7) % ATHLETES, i // ATHLETES))
         expected[chat] += 1
     await _replies(api, expected, mark, wait_s=120)
     latencies = []
@@ -158,7 +159,8 @@ async def _use_case_cpu(url: str, texts: list[str], rounds: int) -> float:
                 update += 1
                 chat = FIRST_CHAT + i % ATHLETES
                 who = Who("telegram", chat, chat, event=f"bench{update}", message_id=update)
-                replies = await dispatcher.handle(Said(who, texts[i % len(texts)]))
+                text = log_text(texts, i % ATHLETES, i // ATHLETES)
+                replies = await dispatcher.handle(Said(who, text))
                 if len(replies) != 1:
                     raise RuntimeError(f"expected one reply to a set log, got {replies}")
             samples.append((time.process_time() - started) / USE_CASE_LOGS * 1000)
