@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from bot.clock import FixedClock, OffsetClock
-from bot.coach.commands import BY_NAME, COMMANDS, listed
+from bot.coach.commands import BY_NAME, COMMANDS, complete, listed
 from bot.coach.intents import Command, Said, Who
 from bot.core import CoreConfig, build_core
 from db.engine import Database
@@ -102,3 +102,11 @@ async def test_stats_for_the_operator(database: Database) -> None:
     assert "0 sent, 0 failed, 0 missed" in reply.text
     (refused,) = await core.dispatcher.handle(Command(Who("telegram", 1, 1), "stats"))
     assert "don't know that command" in refused.text
+
+
+def test_progress_autocomplete_offers_running_beside_the_exercises() -> None:
+    assert complete("progress", "")[0] == "Running" and len(complete("progress", "")) == 25
+    assert complete("progress", "ru")[0] == "Running"
+    squats = complete("progress", "squ")
+    assert "Running" not in squats and "Back squat" in squats
+    assert "Running" not in complete("exercise", "")

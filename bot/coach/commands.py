@@ -17,7 +17,7 @@ class Option:
     description: str
     kind: Literal["text", "integer"] = "text"
     required: bool = False
-    autocomplete: Literal["exercise", ""] = ""
+    autocomplete: Literal["exercise", "progress", ""] = ""
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,12 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "progress",
         "A chart of one exercise, or running: weekly km beside your squat",
         "/progress exercise",
-        Option("exercise", "The exercise, e.g. squat", required=True, autocomplete="exercise"),
+        Option(
+            "exercise",
+            "The exercise, e.g. squat, or running",
+            required=True,
+            autocomplete="progress",
+        ),
     ),
     CommandSpec("summary", "This week's summary now (it also arrives on your summary day)"),
     CommandSpec("export", "Your history as a Hevy-style CSV and your profile as JSON"),
@@ -101,7 +106,12 @@ def listed() -> tuple[CommandSpec, ...]:
 
 def complete(kind: str, typed: str, limit: int = 25) -> list[str]:
     """Choices for an option as the person types (slash-command autocomplete): exercise
-    names closest to what is typed, or the first ones in the library when nothing is."""
+    names closest to what is typed, or the first ones in the library when nothing is; for
+    /progress, "Running" first when it fits what is typed."""
+    if kind == "progress":
+        running = "running".startswith(typed.strip().lower())
+        names = complete("exercise", typed, limit - 1 if running else limit)
+        return ["Running", *names] if running else names
     if kind != "exercise":
         return []
     typed = typed.strip()
