@@ -30,16 +30,22 @@ async def _counts(url: str) -> tuple[int, int]:
         await db.dispose()
 
 
-async def test_log_undo_and_redelivery_after_sigkill(
-    api: FakeBotApi, temp_db: TempDatabase, tmp_path: Path
-) -> None:
-    chat = 6060
+async def _bot_with_athlete(
+    api: FakeBotApi, temp_db: TempDatabase, tmp_path: Path, chat: int
+) -> BotProcess:
+    """An onboarded athlete in a fresh database, and the bot process started on it."""
     db = Database(temp_db.url)
     await upgrade(db.write_engine)
     await seed_athlete(db, chat, now=dt.datetime.now(dt.UTC))
     await db.dispose()
+    return await BotProcess(api, temp_db.url, tmp_path).start()
 
-    bot = await BotProcess(api, temp_db.url, tmp_path).start()
+
+async def test_log_undo_and_redelivery_after_sigkill(
+    api: FakeBotApi, temp_db: TempDatabase, tmp_path: Path
+) -> None:
+    chat = 6060
+    bot = await _bot_with_athlete(api, temp_db, tmp_path, chat)
     try:
         mark = len(api.calls)
         api.push_text(chat, "squat 3x5 60kg")
@@ -79,12 +85,7 @@ async def test_a_watch_file_and_a_niggle_over_the_bot_api(
     """A .fit document sent in the chat is downloaded through the Bot API, read off the
     event loop and answered with the run and a tap to correct it; a niggle is noted."""
     chat = 6061
-    db = Database(temp_db.url)
-    await upgrade(db.write_engine)
-    await seed_athlete(db, chat, now=dt.datetime.now(dt.UTC))
-    await db.dispose()
-
-    bot = await BotProcess(api, temp_db.url, tmp_path).start()
+    bot = await _bot_with_athlete(api, temp_db, tmp_path, chat)
     try:
         start = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
         mark = len(api.calls)
