@@ -631,6 +631,19 @@ class RunLogs:
         run = await self.session.get(RunLog, run_id)
         return run if run is not None and run.athlete_id == athlete_id else None
 
+    async def typed_on(self, athlete_id: int, day: dt.date) -> list[RunLog]:
+        """The runs of `day` typed without a start time, oldest first."""
+        query = (
+            select(RunLog)
+            .where(
+                RunLog.athlete_id == athlete_id,
+                RunLog.performed_on == day,
+                RunLog.started_at.is_(None),
+            )
+            .order_by(RunLog.id)
+        )
+        return list((await self.session.execute(query)).scalars())
+
     async def started_near(
         self, athlete_id: int, started_at: dt.datetime, within: dt.timedelta
     ) -> bool:

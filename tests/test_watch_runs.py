@@ -224,3 +224,18 @@ async def test_a_niggle_swaps_the_session_asks_again_and_shows_its_trend(
     (undone,) = await say(bot, 906, "/undo")
     assert "Removed" in undone
     assert await count(bot, Niggle) == 2
+
+
+async def test_a_watch_file_of_a_typed_run_fills_it_in_instead_of_counting_twice(
+    friday: BotHarness,
+) -> None:
+    bot = friday
+    await make_athlete(bot.db, 907, now=bot.clock.now())
+    (typed,) = await say(bot, 907, "/run 12k hard yesterday")
+    assert "hard run of 12 km" in typed
+    (said,) = await send_file(bot, 907, "thursday.fit", fit_run(at(26, 18), 12.3, 52, hr=166))
+    assert "Hard run" in said and "As you logged it" in said and "♥166" in said
+    assert await runs(bot) == [("hard", 12.0)]  # one run: the typed one, with the file's facts
+    async with bot.db.read() as session:
+        (started,) = (await session.execute(select(RunLog.started_at))).scalars()
+    assert started == at(26, 18)

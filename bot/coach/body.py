@@ -96,6 +96,14 @@ class Body:
                 known += 1
                 continue
             day = activity.started_at.astimezone(tz).date()
+            typed = await self._typed_match(unit, athlete, day, activity)
+            if typed is not None:  # the run they typed: its kind stands, the file adds facts
+                typed.started_at, typed.moving_s = activity.started_at, activity.moving_s
+                typed.elevation_m, typed.avg_hr = activity.elevation_gain_m, activity.avg_hr
+                typed.distance_km = typed.distance_km or activity.distance_km
+                await unit.flush()
+                stored.append((typed, Classified(run_kind(typed.kind), "as you logged it")))
+                continue
             history = await unit.runs.facts_before(
                 athlete.id, day - dt.timedelta(days=HISTORY_DAYS), activity.started_at
             )
@@ -130,6 +138,18 @@ class Body:
             await unit.flush()
             stored.append((run, classified))
         return stored, known
+
+    @staticmethod
+    async def _typed_match(
+        unit: Unit, athlete: Athlete, day: dt.date, activity: Activity
+    ) -> RunLog | None:
+        """A run typed with /run that day (no start time yet) that this file is: the same
+        distance within 20 %, or either distance unknown."""
+        for run in await unit.runs.typed_on(athlete.id, day):
+            km, read = run.distance_km, activity.distance_km
+            if km is None or read is None or abs(km - read) <= 0.2 * max(km, read):
+                return run
+        return None
 
     async def _one_run_message(
         self, unit: Unit, athlete: Athlete, run: RunLog, reason: str, *, edit: bool = False
