@@ -10,7 +10,7 @@ import datetime as dt
 import functools
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import (
     Date,
@@ -43,9 +43,8 @@ from db.models import (
     RunLog,
     SetLog,
 )
-from db.readiness import NIGGLES_BACK_DAYS, RUNS_BACK_DAYS
-from plans.readiness import NiggleReport, Readiness, RunDone, run_kind
-from plans.runload import RunFacts
+from db.readiness import NIGGLES_BACK_DAYS, RUNS_BACK_DAYS, run_done
+from plans.readiness import NiggleReport, Readiness, RunDone
 from plans.state import ExerciseState
 
 HARD_RUN_KINDS = ("hard", "long")
@@ -398,7 +397,7 @@ async def log_context(
         elif k == "n":
             niggles.append((i2, NiggleReport(d1, name, i1)))
         else:
-            runs.append(RunDone(d1, run_kind(name), bool(i2), f1, None if i1 is None else i1 / 60))
+            runs.append(run_done(d1, name, bool(i2), f1, i1))
     runs.sort(key=lambda run: run.day)
     context.readiness = Readiness(tuple(runs), tuple(n for _id, n in sorted(niggles)))
     if context.hard_window is not None:
@@ -485,8 +484,7 @@ class LogBatches:
         self.session = session
 
     async def get(self, athlete_id: int, batch_id: int) -> LogBatch | None:
-        batch = await self.session.get(LogBatch, batch_id)
-        return batch if batch is not None and batch.athlete_id == athlete_id else None
+        return await _owned(self.session, LogBatch, athlete_id, batch_id)
 
     async def by_key(self, athlete_id: int, source_key: str) -> LogBatch | None:
         query = select(LogBatch).where(
@@ -628,51 +626,27 @@ class RunLogs:
         return list((await self.session.execute(query)).scalars())
 
     async def get(self, athlete_id: int, run_id: int) -> RunLog | None:
-        run = await self.session.get(RunLog, run_id)
-        return run if run is not None and run.athlete_id == athlete_id else None
+        return await _owned(self.session, RunLog, athlete_id, run_id)
 
-    async def typed_on(self, athlete_id: int, day: dt.date) -> list[RunLog]:
-        """The runs of `day` typed without a start time, oldest first."""
+    async def between(self, athlete_id: int, first: dt.date, last: dt.date) -> list[RunLog]:
+        """The athlete's runs from `first` to `last`, oldest first."""
         query = (
             select(RunLog)
-            .where(
-                RunLog.athlete_id == athlete_id,
-                RunLog.performed_on == day,
-                RunLog.started_at.is_(None),
-            )
-            .order_by(RunLog.id)
+            .where(RunLog.athlete_id == athlete_id, RunLog.performed_on.between(first, last))
+            .order_by(RunLog.performed_on, RunLog.id)
         )
         return list((await self.session.execute(query)).scalars())
 
-    async def started_near(
-        self, athlete_id: int, started_at: dt.datetime, within: dt.timedelta
-    ) -> bool:
-        """A run from a file that started within `within` of `started_at` is stored."""
-        query = select(RunLog.id).where(
-            RunLog.athlete_id == athlete_id,
-            RunLog.started_at.between(started_at - within, started_at + within),
-        )
-        return (await self.session.execute(query.limit(1))).first() is not None
 
-    async def facts_before(
-        self, athlete_id: int, since: dt.date, before: dt.datetime
-    ) -> list[RunFacts]:
-        """The athlete's runs from `since` that started before `before` (typed runs count
-        by their day), oldest first, as the classifier compares them."""
-        query = (
-            select(
-                RunLog.performed_on, RunLog.distance_km, RunLog.moving_s, RunLog.avg_hr,
-                RunLog.kind,
-            )
-            .where(
-                RunLog.athlete_id == athlete_id,
-                RunLog.performed_on >= since,
-                (RunLog.started_at < before)
-                | (RunLog.started_at.is_(None) & (RunLog.performed_on <= before.date())),
-            )
-            .order_by(RunLog.performed_on, RunLog.id)
-        )  # fmt: skip
-        return [RunFacts(*found) for found in (await self.session.execute(query)).all()]
+_Owned = TypeVar("_Owned", LogBatch, PendingLog, RunLog)
+
+
+async def _owned(
+    session: AsyncSession, model: type[_Owned], athlete_id: int, row_id: int
+) -> _Owned | None:
+    """The row by id when it is the athlete's (a forged or stale id finds nothing)."""
+    row = await session.get(model, row_id)
+    return row if row is not None and row.athlete_id == athlete_id else None
 
 
 def state_of(row: ExerciseStateRow) -> ExerciseState:
@@ -918,8 +892,7 @@ class PendingLogs:
         return row.id
 
     async def get(self, athlete_id: int, pending_id: int) -> PendingLog | None:
-        row = await self.session.get(PendingLog, pending_id)
-        return row if row is not None and row.athlete_id == athlete_id else None
+        return await _owned(self.session, PendingLog, athlete_id, pending_id)
 
     async def by_key(self, athlete_id: int, source_key: str) -> PendingLog | None:
         query = select(PendingLog).where(

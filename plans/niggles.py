@@ -111,6 +111,10 @@ _CLAUSE = re.compile(r",|\b(?:but|though|although|whereas|while|however)\b")
 MAX_SCORE = 10
 
 
+# The reminder under every adapted session (the other notes say what changed and why).
+EASE_OFF = "Anything that takes a niggle above 3/10, during or the day after: ease off."
+
+
 @dataclass(frozen=True)
 class Niggle:
     """A niggle read from one message: the region, the 0-10 score when given, and whether
@@ -296,6 +300,15 @@ def check_in_due(reports: Sequence[NiggleReport], day: dt.date) -> list[str]:
         region
         for region, status in active_niggles(reports, day).items()
         if (day - status.last).days in CHECK_IN_DAYS
+    ]
+
+
+def check_in_questions(reports: Sequence[NiggleReport], day: dt.date) -> list[str]:
+    """What the day's message asks about each niggle due a check-in."""
+    return [
+        f"How's the {region_name(region)} today? Reply e.g. “{region_name(region)} 2/10” or "
+        f"“{region_name(region)} fine”."
+        for region in check_in_due(reports, day)
     ]
 
 
@@ -485,13 +498,13 @@ def adapt_for_niggles(
             into.append(_named(choice.id))
         notes.append(_note(status, out, into, jumps))
         if needs_professional(status, day):
-            notes.append(_professional(status, day))
+            notes.append(professional_note(status, day))
         keep = [i for i in range(len(rxs)) if i not in dropped]
         swapped = {keep.index(i) for i in swapped if i in keep}
         rxs = [rxs[i] for i in keep]
     if not statuses:
         return rxs, notes
-    notes.append("Anything that takes a niggle above 3/10, during or the day after: ease off.")
+    notes.append(EASE_OFF)
     rxs = _keep_minutes(exercises, rxs, swapped)
     return _regroup(rxs), notes
 
@@ -509,7 +522,8 @@ def _note(status: NiggleStatus, out: Sequence[str], into: Sequence[str], jumps: 
     return f"{_title(status.region)} niggle{score}: {said}."
 
 
-def _professional(status: NiggleStatus, day: dt.date) -> str:
+def professional_note(status: NiggleStatus, day: dt.date) -> str:
+    """The plain line that sends the athlete to a physio or doctor (never a diagnosis)."""
     if status.score is not None and status.score >= PROFESSIONAL_SCORE:
         return f"{_title(status.region)} at {status.score}/10: please see a physio or doctor."
     weeks = (day - status.since).days // 7

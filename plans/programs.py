@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from plans.exercises import LIBRARY, harder_variant
-from plans.niggles import active_niggles, adapt_for_niggles
+from plans.niggles import EASE_OFF, active_niggles, adapt_for_niggles
 from plans.periodization import PhaseInfo, phase_for, weeks_out
 from plans.placement import heavy_lower_blockers, strength_days
 from plans.prescription import Prescription
@@ -81,6 +81,9 @@ class DayPlan:
     bodyweight: tuple[str, ...] = ()
     focus: str = ""  # overrides the phase focus in the message when set
     started: bool = True  # False before the plan's first day: nothing planned, no phase yet
+    # Of the notes, those saying how the day changed for the runs done and the niggles
+    # reported (`plans.readiness`): what a reply to a run or a niggle quotes.
+    adapted: tuple[str, ...] = ()
 
     def prescription(self, exercise: str) -> Prescription | None:
         return next((p for p in self.exercises if p.exercise == exercise), None)
@@ -302,6 +305,7 @@ def _finish(
     focus: str = "",
     *,
     heavy: bool = False,
+    adapted: Sequence[str] = (),
 ) -> DayPlan:
     rxs = tuple(x.rx for x in lines)
     minutes = math.ceil(estimate_minutes(rxs, warmup) - 1e-9) if rxs else 0
@@ -318,6 +322,7 @@ def _finish(
         warmup_min=warmup if rxs else 0,
         bodyweight=tuple(x.rx.exercise for x in lines if x.bodyweight),
         focus=focus,
+        adapted=tuple(adapted),
     )
 
 
@@ -345,6 +350,7 @@ def _with_niggles(plan: DayPlan, profile: Profile, readiness: Readiness) -> DayP
         minutes=math.ceil(estimate_minutes(rxs, plan.warmup_min) - 1e-9) if rxs else 0,
         warmup_min=plan.warmup_min if rxs else 0,
         notes=(*plan.notes, *notes),
+        adapted=(*plan.adapted, *(n for n in notes if n != EASE_OFF)),
         heavy_lower=heavy,
         bodyweight=tuple(
             p.exercise for p in rxs if p.exercise in plan.bodyweight or p.exercise not in before
@@ -427,13 +433,14 @@ def _session_day(
     ran = _unplanned_run_before(readiness, day)
     if blockers or ran is not None:
         lines = build(LIGHT_SLOTS, Context(profile, states, phase, day, "light"), budget_s)
-        if blockers:
-            notes.insert(0, f"Legs stay fresh: {blockers[0]}.")
-        elif ran is not None:
-            notes.insert(0, _run_note(ran, day, profile.units))
+        reason = f"Legs stay fresh: {blockers[0]}." if blockers else None
+        adapted = [] if reason is not None or ran is None else [_run_note(ran, day, profile.units)]
+        notes.insert(0, reason or adapted[0])
         title = "Upper body & core"
         focus = "Upper body and trunk; legs rest"
-        return _finish(day, "strength", phase, title, None, lines, notes, warmup, focus)
+        return _finish(
+            day, "strength", phase, title, None, lines, notes, warmup, focus, adapted=adapted
+        )
     ctx = Context(profile, states, phase, day, "full")
     lines = build(template_slots(label, ctx), ctx, budget_s)
     if any(x.start_light for x in lines):

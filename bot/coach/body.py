@@ -19,7 +19,7 @@ from bot.clock import Clock
 from bot.coach.actions import Action
 from bot.coach.intents import Uploaded, Who
 from bot.coach.messages import Button, Message, row, say
-from bot.coach.planning import local_today, plan_for, profile_of
+from bot.coach.planning import local_today, plans_ahead, profile_of
 from bot.coach.zones import tzinfo_for
 from db.models import Athlete, Niggle, RunLog
 from db.uow import Storage, Unit
@@ -27,7 +27,7 @@ from plans import niggles as niggle_rules
 from plans.placement import planned_run
 from plans.programs import day_label
 from plans.readiness import RUN_KINDS, NiggleReport, run_kind
-from plans.runload import Classified, RunFacts, classify
+from plans.runload import Classified, RunFacts, classify, format_pace
 from plans.text import Text, bold, lines, text
 from plans.units import MILE_KM
 from plans.words import plural
@@ -84,19 +84,26 @@ class Body:
         self, unit: Unit, athlete: Athlete, who: Who, filename: str, runs: Sequence[Activity]
     ) -> tuple[list[tuple[RunLog, Classified]], int]:
         """Each run not stored yet, classified against the athlete's runs before it (the
-        ones just read included); the stored ones and how many were already there."""
+        ones just read included); the stored ones and how many were already there. The
+        athlete's runs around the file's are read once, however many the file holds."""
+        if not runs:
+            return [], 0
         tz = tzinfo_for(athlete.timezone)
         profile = profile_of(athlete)
         now = self.clock.now()
+        ordered = sorted(runs, key=lambda a: a.started_at)
+        first = ordered[0].started_at.astimezone(tz).date() - dt.timedelta(days=HISTORY_DAYS)
+        last = ordered[-1].started_at.astimezone(tz).date()
+        around = await unit.runs.between(athlete.id, first, last)
         stored: list[tuple[RunLog, Classified]] = []
         known = 0
         batch_id: int | None = None
-        for activity in sorted(runs, key=lambda a: a.started_at):
-            if await unit.runs.started_near(athlete.id, activity.started_at, SAME_RUN):
+        for activity in ordered:
+            if any(_same_start(r, activity) for r in around):
                 known += 1
                 continue
             day = activity.started_at.astimezone(tz).date()
-            typed = await self._typed_match(unit, athlete, day, activity)
+            typed = _typed_match(around, day, activity)
             if typed is not None:  # the run they typed: its kind stands, the file adds facts
                 typed.started_at, typed.moving_s = activity.started_at, activity.moving_s
                 typed.elevation_m, typed.avg_hr = activity.elevation_gain_m, activity.avg_hr
@@ -104,9 +111,16 @@ class Body:
                 await unit.flush()
                 stored.append((typed, Classified(run_kind(typed.kind), "as you logged it")))
                 continue
-            history = await unit.runs.facts_before(
-                athlete.id, day - dt.timedelta(days=HISTORY_DAYS), activity.started_at
-            )
+            history = [
+                RunFacts(r.performed_on, r.distance_km, r.moving_s, r.avg_hr, r.kind)
+                for r in around
+                if r.performed_on >= day - dt.timedelta(days=HISTORY_DAYS)
+                and (
+                    r.started_at < activity.started_at
+                    if r.started_at is not None
+                    else r.performed_on <= day
+                )
+            ]
             facts = RunFacts(day, activity.distance_km, activity.moving_s, activity.avg_hr, None)
             classified = classify(facts, history, units=athlete.units)
             if batch_id is None:
@@ -136,20 +150,9 @@ class Body:
             )
             unit.runs.add(run)
             await unit.flush()
+            around.append(run)
             stored.append((run, classified))
         return stored, known
-
-    @staticmethod
-    async def _typed_match(
-        unit: Unit, athlete: Athlete, day: dt.date, activity: Activity
-    ) -> RunLog | None:
-        """A run typed with /run that day (no start time yet) that this file is: the same
-        distance within 20 %, or either distance unknown."""
-        for run in await unit.runs.typed_on(athlete.id, day):
-            km, read = run.distance_km, activity.distance_km
-            if km is None or read is None or abs(km - read) <= 0.2 * max(km, read):
-                return run
-        return None
 
     async def _one_run_message(
         self, unit: Unit, athlete: Athlete, run: RunLog, reason: str, *, edit: bool = False
@@ -179,14 +182,13 @@ class Body:
         if run.kind == "easy" or run.planned:
             return None
         today = local_today(athlete, self.clock.now())
-        for day in (run.performed_on, run.performed_on + dt.timedelta(days=1)):
-            if day < today:
-                continue
-            planned = await plan_for(unit, athlete, day)
-            note = next((n for n in planned.plan.notes if "not in your plan" in n), None)
-            if planned.plan.kind == "strength" and note is not None:
-                when = "Today" if day == today else day_label(day)
-                return text(f"{when}: {planned.plan.title.lower()} instead of heavy leg work.")
+        first = max(run.performed_on, today)
+        days = (run.performed_on + dt.timedelta(days=1) - first).days + 1
+        for planned in await plans_ahead(unit, athlete, first, days) if days > 0 else []:
+            plan = planned.plan
+            if plan.kind == "strength" and any("not in your plan" in n for n in plan.adapted):
+                when = "Today" if plan.date == today else day_label(plan.date)
+                return text(f"{when}: {plan.title.lower()} instead of heavy leg work.")
         return None
 
     def _many_runs_message(
@@ -294,15 +296,13 @@ class Body:
 
     async def _next_session_note(self, unit: Unit, athlete: Athlete, today: dt.date) -> Text | None:
         """How the next strength session (within a week) works around the niggles."""
-        for offset in range(7):
-            day = today + dt.timedelta(days=offset)
-            planned = await plan_for(unit, athlete, day)
+        for planned in await plans_ahead(unit, athlete, today, 7):
             if planned.plan.kind != "strength" or planned.skipped:
                 continue
-            notes = [n for n in planned.plan.notes if "niggle" in n and "ease off" not in n]
+            notes = [n for n in planned.plan.adapted if "niggle" in n]
             if not notes:
                 return None
-            when = "Today" if offset == 0 else day_label(day)
+            when = "Today" if planned.plan.date == today else day_label(planned.plan.date)
             return text(bold(when), ": ", " ".join(notes))
         return None
 
@@ -326,8 +326,7 @@ def niggle_reply(
         parts.append(text("📝 Noted: ", bold(f"{name}{score}"), "."))
         status = active.get(report.region)
         if status is not None and niggle_rules.needs_professional(status, today):
-            parts.append(text(f"Your {name} at 5/10 or more, or for over two weeks: please see "
-                              "a physio or doctor before training through it."))  # fmt: skip
+            parts.append(text(niggle_rules.professional_note(status, today)))
     if changed is not None:
         parts.append(changed)
     if any(not r.resolved for r in found):
@@ -352,12 +351,29 @@ def run_facts(run: RunLog, units: str, tz: dt.tzinfo) -> Text:
     if run.moving_s:
         shown.append(clock_time(run.moving_s))
         if run.distance_km:
-            shown.append(f"{clock_time(round(run.moving_s / (run.distance_km / per)))} /{unit}")
+            shown.append(format_pace(run.moving_s / run.distance_km, units))
     if run.elevation_m:
         shown.append(f"↑{run.elevation_m:.0f} m")
     if run.avg_hr:
         shown.append(f"♥{run.avg_hr}")
     return text(" · ".join(shown))
+
+
+def _same_start(run: RunLog, activity: Activity) -> bool:
+    """The same activity sent again: stored with a start within a minute of this one."""
+    return run.started_at is not None and abs(run.started_at - activity.started_at) <= SAME_RUN
+
+
+def _typed_match(runs: Sequence[RunLog], day: dt.date, activity: Activity) -> RunLog | None:
+    """A run typed with /run that day (no start time yet) that this file is: the same
+    distance within 20 %, or either distance unknown."""
+    for run in runs:
+        if run.started_at is not None or run.performed_on != day:
+            continue
+        km, read = run.distance_km, activity.distance_km
+        if km is None or read is None or abs(km - read) <= 0.2 * max(km, read):
+            return run
+    return None
 
 
 def _why(reason: str) -> str:

@@ -31,7 +31,7 @@ from db.history import SetRow
 from db.models import Athlete
 from db.uow import Storage, Unit
 from plans import exercises
-from plans.niggles import region_name
+from plans.niggles import region_name, trend
 from plans.periodization import phase_for
 from plans.profile import ProfileError
 from plans.programs import day_label
@@ -99,7 +99,7 @@ class History:
             body = await unit.readiness.around(athlete.id, today)
             lifted = await unit.history.sets(athlete.id, since=first_week)
         running = _running_weeks(runs, lifted, first_week, units)
-        niggles = _niggle_trend(body.niggles, today)
+        niggles = _niggle_trend(body.niggles)
         if not sets and running is None and niggles is None:
             return [Message(NO_LOGS)]
         shown = [part for part in (niggles, running) if part is not None]
@@ -210,19 +210,16 @@ def _running_weeks(
     return lines(*rows)
 
 
-def _niggle_trend(reports: Sequence[NiggleReport], today: dt.date) -> Text | None:
+def _niggle_trend(reports: Sequence[NiggleReport]) -> Text | None:
     """Each niggle reported in the last four weeks, report by report."""
     if not reports:
         return None
-    by_region: dict[str, list[NiggleReport]] = defaultdict(list)
-    for report in reports:
-        by_region[report.region].append(report)
     rows: list[Text | str] = [text("🩹 ", bold("Niggles"))]
-    for region, said in by_region.items():
+    for region in dict.fromkeys(r.region for r in reports):
         steps = " → ".join(
-            f"{'fine' if r.score == 0 else ('sore' if r.score is None else f'{r.score}/10')} "
-            f"({r.day:%a %d %b})"
-            for r in said[-6:]
+            f"{'fine' if score == 0 else ('sore' if score is None else f'{score}/10')} "
+            f"({day:%a %d %b})"
+            for day, score in trend(reports, region)[-6:]
         )
         rows.append(f"• {region_name(region)}: {steps}")
     return lines(*rows)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from bot.coach.zones import tzinfo_for
 from db.models import Athlete, PlanChange
 from db.uow import Unit
-from plans.niggles import check_in_due, region_name
+from plans.niggles import check_in_questions
 from plans.profile import Profile
 from plans.programs import DayPlan, plan_day, plan_week
 from plans.readiness import NOTHING, Readiness
@@ -48,10 +48,18 @@ class Planned:
 
 
 async def plan_for(unit: Unit, athlete: Athlete, day: dt.date) -> Planned:
+    return (await plans_ahead(unit, athlete, day, 1))[0]
+
+
+async def plans_ahead(unit: Unit, athlete: Athlete, first: dt.date, days: int) -> list[Planned]:
+    """The plans of `days` days from `first`, their inputs read once."""
     states = await unit.states.all(athlete.id)
     changes = await unit.changes.of(athlete.id)
-    readiness = await unit.readiness.around(athlete.id, day)
-    return plan_from(athlete, states, changes, day, readiness)
+    readiness = await unit.readiness.around(athlete.id, first, days=days)
+    return [
+        plan_from(athlete, states, changes, first + dt.timedelta(days=n), readiness)
+        for n in range(days)
+    ]
 
 
 def plan_from(
@@ -70,11 +78,7 @@ def plan_from(
         moves=moves_of(changes),
         readiness=readiness,
     )
-    asks = [
-        f"How's the {region_name(region)} today? Reply e.g. “{region_name(region)} 2/10” or "
-        f"“{region_name(region)} fine”."
-        for region in check_in_due(readiness.niggles, day)
-    ]
+    asks = check_in_questions(readiness.niggles, day)
     if asks:
         plan = dataclasses.replace(plan, notes=(*plan.notes, *asks))
     return Planned(plan, day in skipped_days(changes))

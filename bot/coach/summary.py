@@ -21,6 +21,7 @@ from plans.profile import ProfileError
 from plans.programs import day_label
 from plans.readiness import RunDone
 from plans.reentry import checks_in, returning
+from plans.runload import format_duration
 from plans.text import Text, bold, code, lines, text
 from plans.units import format_distance, format_rounded
 from plans.words import Terms, phase_means, plural
@@ -111,8 +112,7 @@ def running_volume(runs: Sequence[RunDone], units: str) -> str:
     minutes = sum(r.minutes or 0.0 for r in runs)
     parts = [format_distance(km, units)] if km else []
     if minutes:
-        hours, rest = divmod(round(minutes), 60)
-        parts.append(f"{hours} h {rest:02d} min" if hours else f"{rest} min")
+        parts.append(format_duration(minutes * 60))
     parts.append(plural(len(runs), "run"))
     return " · ".join(parts)
 
