@@ -239,3 +239,20 @@ async def test_a_watch_file_of_a_typed_run_fills_it_in_instead_of_counting_twice
     async with bot.db.read() as session:
         (started,) = (await session.execute(select(RunLog.started_at))).scalars()
     assert started == at(26, 18)
+
+
+async def test_the_daily_message_asks_about_a_niggle_two_days_on(friday: BotHarness) -> None:
+    bot = friday
+    await make_athlete(bot.db, 908, now=bot.clock.now())
+    await say(bot, 908, "achilles sore")
+    (today,) = await say(bot, 908, "/today")
+    assert "How's the Achilles" not in today
+    bot.clock.at = FRIDAY + dt.timedelta(days=2)
+    (later,) = await say(bot, 908, "/today")
+    assert "How's the Achilles today?" in later and "“Achilles fine”" in later
+
+
+async def test_a_stale_run_button_says_so(friday: BotHarness) -> None:
+    bot = friday
+    await make_athlete(bot.db, 909, now=bot.clock.now())
+    assert await bot.press(909, "rk:99999:hard") == ["That run isn't stored any more."]
