@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
@@ -470,6 +472,89 @@ def _session_day(
     return _finish(day, "strength", phase, title, label, lines, notes, warmup, heavy=heavy)
 
 
+class _Reads(Mapping[str, ExerciseState]):
+    """The states as one day's planning sees them, noting each exercise it looks up."""
+
+    __slots__ = ("_states", "seen", "whole")
+
+    def __init__(self, states: Mapping[str, ExerciseState]) -> None:
+        self._states = states
+        self.seen: dict[str, ExerciseState | None] = {}
+        self.whole = False  # iterated: the plan may depend on any state
+
+    def get(self, key: str, default: Any = None) -> Any:
+        value = self._states.get(key)
+        self.seen[key] = value
+        return default if value is None else value
+
+    def __getitem__(self, key: str) -> ExerciseState:
+        value = self.get(key)
+        if value is None:
+            raise KeyError(key)
+        return value  # type: ignore[no-any-return]
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.get(key) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        self.whole = True
+        return iter(self._states)
+
+    def __len__(self) -> int:
+        self.whole = True
+        return len(self._states)
+
+
+_PlanKey = tuple[Profile, dt.date, dt.date, tuple[tuple[dt.date, dt.date], ...], Readiness]
+_Planned = tuple[tuple[tuple[str, ExerciseState | None], ...], DayPlan]
+
+
+class _DayPlans:
+    """Speed: the days planned lately, each with the exercise states its planning looked up.
+
+    A set log's reply plans the next sessions and the daily message plans today, for the
+    same athletes again and again; a day's plan depends on the profile, the dates, the moves,
+    the readiness and only the states of the exercises it considered (often not the one
+    just logged). So a plan is reused while those states are unchanged: `plan_day` stays a
+    pure function, this only skips recomputing it. Bounded, least recently used first out;
+    the lock makes it safe to plan from worker threads too."""
+
+    SIZE = 4096  # days (athlete and date); a few variants of states each
+
+    def __init__(self) -> None:
+        self._plans: OrderedDict[_PlanKey, list[_Planned]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: _PlanKey, states: Mapping[str, ExerciseState]) -> DayPlan | None:
+        with self._lock:
+            found = self._plans.get(key)
+            if found is None:
+                return None
+            self._plans.move_to_end(key)
+            for reads, plan in found:
+                if all(states.get(name) == state for name, state in reads):
+                    return plan
+            return None
+
+    def put(self, key: _PlanKey, reads: _Reads, plan: DayPlan) -> None:
+        if reads.whole:
+            return
+        with self._lock:
+            found = self._plans.setdefault(key, [])
+            found.insert(0, (tuple(reads.seen.items()), plan))
+            del found[4:]
+            self._plans.move_to_end(key)
+            while len(self._plans) > self.SIZE:
+                self._plans.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._plans.clear()
+
+
+_DAY_PLANS = _DayPlans()
+
+
 def plan_day(
     profile: Profile,
     states: Mapping[str, ExerciseState],
@@ -482,6 +567,23 @@ def plan_day(
     """The plan for `day`. `moves` are (from, to) pairs: the session on `from` is done on `to`.
     Nothing is planned before `plan_start` (the sign-up day): no session, no mobility.
     `readiness`: the runs that happened and the niggles reported, which the day adapts to."""
+    key = (profile, day, plan_start, tuple(moves), readiness)
+    plan = _DAY_PLANS.get(key, states)
+    if plan is None:
+        reads = _Reads(states)
+        plan = _plan_day(profile, reads, day, plan_start, moves, readiness)
+        _DAY_PLANS.put(key, reads, plan)
+    return plan
+
+
+def _plan_day(
+    profile: Profile,
+    states: Mapping[str, ExerciseState],
+    day: dt.date,
+    plan_start: dt.date,
+    moves: Sequence[tuple[dt.date, dt.date]],
+    readiness: Readiness,
+) -> DayPlan:
     if day < plan_start:
         first = phase_for(profile, plan_start, plan_start)
         starts = [f"Your plan starts {_fmt(plan_start)}."]

@@ -12,7 +12,7 @@ from plans.exercises import LIBRARY
 from plans.periodization import phase_for
 from plans.placement import heavy_lower_ok
 from plans.profile import DISTANCES, EQUIPMENTS, EXPERIENCES, Profile, Race
-from plans.programs import DayPlan, check_move, plan_day, plan_week
+from plans.programs import _DAY_PLANS, DayPlan, check_move, plan_day, plan_week
 from plans.sessions import estimate_minutes, plyo_dose
 from plans.state import ExerciseState
 from tests.plans.profiles import FRI, MON, SAT, SUN, TUE, WED
@@ -146,6 +146,22 @@ def test_plans_are_deterministic(
     profile: Profile, states: dict[str, ExerciseState], offset: int
 ) -> None:
     assert _days(profile, states, offset, 10) == _days(profile, dict(states), offset, 10)
+
+
+@settings(max_examples=60, deadline=None)
+@given(profile=profiles(), first=state_maps(), then=state_maps(), offset=plan_offsets)
+def test_a_plan_reused_from_memory_is_the_plan_the_states_give(
+    profile: Profile,
+    first: dict[str, ExerciseState],
+    then: dict[str, ExerciseState],
+    offset: int,
+) -> None:
+    """Plans are remembered with the states they looked at (speed): after planning with
+    one set of states, planning with another gives exactly what planning from scratch does."""
+    _days(profile, first, offset, 10)
+    remembered = _days(profile, then, offset, 10)
+    _DAY_PLANS.clear()
+    assert remembered == _days(profile, then, offset, 10)
 
 
 @settings(max_examples=60, deadline=None)
