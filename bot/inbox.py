@@ -31,6 +31,7 @@ LEASE = dt.timedelta(seconds=60)  # a holder renews its updates' leases while it
 REMOVE_AFTER_S = 0.2  # handled updates are removed in small batches, this often
 STORE_RETRY_MAX_S = 5.0
 RECENT_KEYS = 10_000
+KEEP_BATCH = 500  # updates per INSERT: well within either database's bound parameters
 
 
 def owner_name() -> str:
@@ -77,30 +78,51 @@ class Inbox:
         self._remover: asyncio.Task[None] | None = None
         # Polling: updates to keep before the next fetch acknowledges them (key -> payload).
         self._unsaved: dict[str, dict[str, Any]] = {}
+        # Pushed updates waiting for the writer that keeps them (`keep`).
+        self._to_keep: list[tuple[str, dict[str, Any], asyncio.Future[bool]]] = []
+        self._keeper: asyncio.Task[None] | None = None
         # Keys handled lately: a re-delivery of one is not handled again.
         self._recent: collections.OrderedDict[str, None] = collections.OrderedDict()
 
     async def keep(self, key: str, payload: dict[str, Any]) -> bool:
         """Store an update before it is acknowledged; True when it is new (handle it now),
         False when it is kept already (a re-delivery). Waits, retrying, while the database
-        is unreachable: the update stays unacknowledged meanwhile, so nothing is lost."""
+        is unreachable: the update stays unacknowledged meanwhile, so nothing is lost.
+
+        Updates that arrive together are kept together: the first call starts a writer,
+        and every update that arrives before that writer's turn goes into the same
+        transaction (a burst of DMs costs one commit per burst, not per message)."""
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[bool] = loop.create_future()
+        self._to_keep.append((key, payload, waiter))
+        if self._keeper is None or self._keeper.done():
+            self._keeper = loop.create_task(self._keep_waiting())
+        return await waiter
+
+    async def _keep_waiting(self) -> None:
+        while self._to_keep:
+            waiting, self._to_keep = self._to_keep[:KEEP_BATCH], self._to_keep[KEEP_BATCH:]
+            rows = await self._store_retrying([(key, payload) for key, payload, _ in waiting])
+            for key, _payload, waiter in waiting:
+                row = rows.pop(key, None)  # a key twice in one batch: the second is a re-delivery
+                if row is not None:
+                    self._handling[key] = row
+                if not waiter.done():
+                    waiter.set_result(row is not None)
+
+    async def _store_retrying(self, updates: list[tuple[str, dict[str, Any]]]) -> dict[str, int]:
         delay = 0.05
         while True:
             try:
+                now = self.clock.now()
                 async with self.storage.write() as unit:
-                    now = self.clock.now()
-                    row = await unit.inbox.store(
-                        self.platform, key, payload, self.owner, now, now + self.lease
+                    return await unit.inbox.store_many(
+                        self.platform, updates, self.owner, now, now + self.lease
                     )
             except Exception:
-                log.exception("could not store update %s; retrying in %.2f s", key, delay)
+                log.exception("could not store %d updates; retrying in %.2f s", len(updates), delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, STORE_RETRY_MAX_S)
-                continue
-            if row is None:
-                return False
-            self._handling[key] = row
-            return True
 
     def keep_before_acknowledged(self, key: str, payload: dict[str, Any]) -> bool:
         """Polling: the update is kept by `save` before the next fetch acknowledges it (one

@@ -16,41 +16,17 @@ from db.models import Base, InboxUpdate
 
 
 @functools.cache
-def _store(dialect: str) -> Any:
-    """INSERT .. ON CONFLICT DO NOTHING RETURNING id, built once per dialect: every update
-    runs it."""
+def _store_many(dialect: str) -> Any:
+    """INSERT .. ON CONFLICT DO NOTHING RETURNING id, key, built once per dialect: every
+    update runs it."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     table = Base.metadata.tables["inbox"]
-    return insert(table).on_conflict_do_nothing().returning(table.c.id)
+    return insert(table).on_conflict_do_nothing().returning(table.c.id, table.c.key)
 
 
 class Inbox:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
-
-    async def store(
-        self,
-        platform: str,
-        key: str,
-        payload: dict[str, Any],
-        owner: str,
-        now: dt.datetime,
-        lease_until: dt.datetime,
-    ) -> int | None:
-        """Keep an update; its id, or None when it is already kept (a re-delivery)."""
-        found = await self.session.execute(
-            _store(self.session.get_bind().dialect.name),
-            {
-                "platform": platform,
-                "key": key[:128],
-                "payload": payload,
-                "owner": owner,
-                "received_at": now,
-                "lease_until": lease_until,
-            },
-        )
-        row = found.first()
-        return None if row is None else int(row[0])
 
     async def store_many(
         self,
@@ -64,22 +40,17 @@ class Inbox:
         already are left out)."""
         if not updates:
             return {}
-        table = Base.metadata.tables["inbox"]
-        insert = (
-            postgresql.insert
-            if self.session.get_bind().dialect.name == "postgresql"
-            else sqlite.insert
-        )
         rows = [
             {"platform": platform, "key": key[:128], "payload": payload, "owner": owner,
              "received_at": now, "lease_until": lease_until}
             for key, payload in updates
         ]  # fmt: skip
-        statement = (
-            insert(table).values(rows).on_conflict_do_nothing().returning(table.c.id, table.c.key)
-        )
-        found = await self.session.execute(statement)
-        return {str(key): int(row_id) for row_id, key in found.all()}
+        # One compiled statement for any number of rows (SQLAlchemy sends them as one
+        # multi-row INSERT): a statement built from `.values(rows)` compiles anew per size.
+        statement = _store_many(self.session.get_bind().dialect.name)
+        found = await self.session.execute(statement, rows)
+        asked = {key[:128]: key for key, _ in updates}
+        return {asked[str(key)]: int(row_id) for row_id, key in found.all()}
 
     async def remove(self, ids: Collection[int]) -> None:
         """Forget handled updates."""

@@ -10,7 +10,7 @@ import socket
 import subprocess
 import sys
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from bot.clock import FixedClock
 from bot.inbox import Inbox
@@ -126,3 +126,33 @@ async def test_overlapping_removals_remove_everything_handled(database: Database
     await asyncio.gather(first, second)
     await inbox.flush()
     assert await kept(database) == 0
+
+
+async def test_updates_that_arrive_together_are_kept_in_one_transaction(
+    database: Database,
+) -> None:
+    """A burst costs one commit: every update pushed before the writer's turn goes into its
+    transaction, a key twice in one burst is kept once, and each caller learns whether its
+    own update was new."""
+    inbox = Inbox(Storage(database), FixedClock(NOW), "discord", owner="here:1")
+    assert await inbox.keep("m0", {"n": 0}) is True
+    commits = 0
+
+    def counted(*_: object) -> None:
+        nonlocal commits
+        commits += 1
+
+    event.listen(database.session_engine, "commit", counted)
+    try:
+        keys = [f"m{n}" for n in range(1, 41)] + ["m7", "m0"]
+        found = await asyncio.gather(*(inbox.keep(key, {"key": key}) for key in keys))
+    finally:
+        event.remove(database.session_engine, "commit", counted)
+    assert found == [True] * 40 + [False, False]
+    assert commits == 1
+    assert await kept(database) == 41
+    long_key = "x" * 300  # longer than the column: kept under its first 128 characters
+    assert await inbox.keep(long_key, {}) is True
+    inbox.handled(long_key)
+    await inbox.flush()
+    assert await kept(database) == 41
