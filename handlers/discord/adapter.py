@@ -100,7 +100,14 @@ class DiscordAdapter:
         self.api_url = api_url.rstrip("/")
         self.application_id = application_id
         self.inbox = Inbox(core.storage, core.clock, PLATFORM)
-        self._rest_app = hikari.RESTApp(url=self.api_url, max_rate_limit=120.0)
+        # Keep-alive: hikari closes each REST connection after its request by default (a
+        # workaround for Windows); here a DM answer reuses a pooled connection instead of a
+        # new TCP (on Discord, TLS) handshake per message.
+        self._rest_app = hikari.RESTApp(
+            url=self.api_url,
+            max_rate_limit=120.0,
+            http_settings=hikari.impl.HTTPSettings(force_close_transports=False),
+        )
         self._rest: Any = None  # hikari's REST client, once started
         self._http: aiohttp.ClientSession | None = None
         self._dm: dict[int, int] = {}  # user id -> DM channel id
@@ -142,7 +149,14 @@ class DiscordAdapter:
     def gateway(self) -> hikari.GatewayBot:
         """A gateway client for DM text and gateway interactions (not started)."""
         bot = hikari.GatewayBot(
-            self.token, rest_url=self.api_url, intents=INTENTS, banner=None, logs=None
+            self.token,
+            rest_url=self.api_url,
+            intents=INTENTS,
+            banner=None,
+            logs=None,
+            # Everything is read from the raw payloads and the database: no entity cache, so
+            # hikari doesn't build and keep a Message for every DM either.
+            cache_settings=hikari.impl.CacheSettings(components=hikari.api.CacheComponents.NONE),
         )
         bot.subscribe(hikari.ShardPayloadEvent, self._on_payload)
         return bot
@@ -230,16 +244,15 @@ class DiscordAdapter:
         channel = int(data["channel_id"])
         lock = self._chat_locks.setdefault(channel, asyncio.Lock())
         self._queued[channel] = self._queued.get(channel, 0) + 1
-        kept = True
         try:
             async with lock:
-                if arrived:
-                    kept = await self.inbox.keep(key, {"t": name, "d": data})
-                if kept:  # else a re-delivery of one kept already
-                    await self._dm_event(name, data, channel)
-        finally:
-            if kept:
+                if arrived and not await self.inbox.keep(key, {"t": name, "d": data}):
+                    return  # a re-delivery of one kept already
+                await self._dm_event(name, data, channel)
+                # Not in `finally`: an event cancelled at shutdown stays in the inbox for
+                # the next start (failures are answered with an apology and count as handled).
                 self.inbox.handled(key)
+        finally:
             self._queued[channel] -= 1
             if not self._queued[channel]:  # the lock is free and nobody waits for it
                 del self._queued[channel], self._chat_locks[channel]

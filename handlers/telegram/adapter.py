@@ -232,13 +232,19 @@ async def send(
 
 async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Every update: to an intent, through the dispatcher, back as messages; then out of
-    the inbox."""
+    the inbox: also when it failed (the error handler apologises), but not when it was
+    cancelled part-way at shutdown, so the next start hands it back."""
+    inbox: Inbox | None = context.bot_data.get("inbox")
     try:
         await _answer(update, context)
-    finally:
-        inbox: Inbox | None = context.bot_data.get("inbox")
+    except asyncio.CancelledError:
+        raise
+    except Exception:
         if inbox is not None:
             inbox.handled(event_key(update))
+        raise
+    if inbox is not None:
+        inbox.handled(event_key(update))
 
 
 async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
