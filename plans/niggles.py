@@ -106,6 +106,7 @@ _PAIN_NUMBER = re.compile(
     r"(?![\d.,/x]|\s*(?:x\b|kg|lbs?|km|k\b|mi\b|min|m\b|s\b|secs?|reps?|sets?|days?|weeks?"
     r"|wks?|times|hours?|h\b|out\s+of|of\b))"
 )
+_EFFORT = re.compile(r"\b(?:rpe|effort|exertion)\s*(?:of|at|was|is|:|=|~)?\s*$")
 _SENTENCE = re.compile(r"[;!?\n]|(?<!\d)\.|\.(?!\d)")
 _CLAUSE = re.compile(r",|\b(?:but|though|although|whereas|while|however)\b")
 MAX_SCORE = 10
@@ -143,6 +144,8 @@ def _score(text: str) -> int | None:
     """The first 0-10 score in `text` ("3/10", "3 out of 10", "7 of 10", "pain 4")."""
     found = [m for pattern in (_RATIO, _PAIN_NUMBER) for m in pattern.finditer(text)]
     for match in sorted(found, key=lambda m: m.start()):
+        if _EFFORT.search(text, 0, match.start()):
+            continue  # "rpe 8/10": how hard it felt, not how much it hurt
         value = int(match.group(1))
         if 0 <= value <= MAX_SCORE:
             return value
@@ -205,9 +208,10 @@ def parse_niggles(text: str) -> list[Niggle]:
             stop = after[1] if after is not None and after[3] == c_start else c_end
             first = i == 0 or mentions[i - 1][3] != c_start
             state = _state(said[m_end:stop], said[c_start:m_start] if first else "")
-            if state is not None and state.resolved and state.score is None:
-                # "knee better but still 2/10": a score later in the sentence has the say.
-                later = mentions[i + 1][1] if after is not None else end
+            if state is None or state.score is None:
+                # "knee hurts, 6/10", "left knee, 6/10", "knee better but still 2/10": a
+                # score later in the sentence, before the next region named, has the say.
+                later = after[1] if after is not None else end
                 score = _score(said[stop:later])
                 state = _State(False, score) if score else state
             if state is None and _TRIGGER.search(said[m_start:m_end]):  # "shin splints"

@@ -212,7 +212,7 @@ async def test_a_niggle_swaps_the_session_asks_again_and_shows_its_trend(
     assert done and not done & {"back_squat", "reverse_lunge", "box_jump"}, done
     assert done & {"spanish_squat", "wall_sit"}, done
 
-    (worse,) = await say(bot, 906, "my knee hurts after squats 6/10")
+    (worse,) = await say(bot, 906, "my knee hurts after squats, 6/10")  # its own clause
     assert "physio" in worse
     (better,) = await say(bot, 906, "knee fine")
     assert "fine" in better

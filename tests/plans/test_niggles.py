@@ -69,6 +69,14 @@ DAY = dt.timedelta(days=1)
         ("knee pain 12/10", "knee", None),  # not a score, still pain
         ("knee feels better but still 2/10", "knee", 2),
         ("achilles 10/10", "achilles", 10),
+        # A score in a clause of its own belongs to the region before it.
+        ("knee hurts, 6/10", "knee", 6),
+        ("my knee hurts, about 6/10 on stairs", "knee", 6),
+        ("achilles is sore, pain 5", "achilles", 5),
+        ("left knee, 6/10", "knee", 6),
+        # How hard a set or run felt is not how much it hurts.
+        ("knee hurts, rpe 8/10", "knee", None),
+        ("squat 3x5 60kg, knee sore, effort 8 of 10", "knee", None),
     ],
 )
 def test_parse_niggle(text: str, region: str, score: int | None) -> None:
@@ -97,6 +105,7 @@ def test_parse_niggle(text: str, region: str, score: int | None) -> None:
         "back from my run, all good",
         "heel drops 3x15",
         "short foot 2x30s",
+        "ran 10k with my knee strapped, effort 8 of 10",
         "",
     ],
 )
@@ -134,6 +143,8 @@ def test_resolution(text: str, region: str) -> None:
         ("knee fine, sore achilles", [("knee", 0, True), ("achilles", None, False)]),
         ("sore knee and painful achilles", [("knee", None, False), ("achilles", None, False)]),
         ("knee sore, knee 3/10", [("knee", None, False)]),  # one per region: the first
+        ("knee sore, achilles 3/10", [("knee", None, False), ("achilles", 3, False)]),
+        ("knee hurts, 6/10, achilles fine", [("knee", 6, False), ("achilles", 0, True)]),
     ],
 )  # fmt: skip
 def test_parse_niggles(text: str, expected: list[tuple[str, int | None, bool]]) -> None:
