@@ -226,6 +226,19 @@ async def test_a_niggle_swaps_the_session_asks_again_and_shows_its_trend(
     assert await count(bot, Niggle) == 2
 
 
+async def test_pain_with_no_body_part_asks_where_so_the_plan_can_adapt(
+    friday: BotHarness,
+) -> None:
+    bot = friday
+    await make_athlete(bot.db, 907, now=bot.clock.now())
+    (care,) = await say(bot, 907, "it really hurts today")
+    assert "physio" in care and "knee 4/10" in care
+    assert await count(bot, Niggle) == 0
+    (noted,) = await say(bot, 907, "knee 4/10")
+    assert "Noted" in noted and "4/10" in noted
+    assert await count(bot, Niggle) == 1
+
+
 async def test_a_watch_file_of_a_typed_run_fills_it_in_instead_of_counting_twice(
     friday: BotHarness,
 ) -> None:

@@ -159,7 +159,15 @@ def chat_reply(text_in: str, name: str, units: str, equipment: str) -> Text:
             "keep running easy only if that doesn't hurt.",
             "If it is sharp, swollen, or still there after a week or two, please see a "
             "physio or a doctor — I can't diagnose it.",
-            text("Your plan is unchanged; /today shows it, and tell me how it goes."),
+            # No body part named (those are niggle reports): ask for one, so the plan can
+            # work around it.
+            text(
+                "Where is it, and how bad out of 10? Tell me like ",
+                code("knee 4/10"),
+                " or ",
+                code("achilles sore"),
+                " and I'll work your sessions around it.",
+            ),
         )
     if said and not any(ch.isalnum() for ch in said):
         return text(f"{text_in.strip()[:8]} Love it. /today shows what's next.")
