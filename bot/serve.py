@@ -10,11 +10,12 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import os
 import signal
 from collections.abc import Awaitable, Callable
 from urllib.parse import urlparse
 
-from bot.clock import Clock, SystemClock
+from bot.clock import Clock, OffsetClock, SystemClock
 from bot.coach.delivery import Sender
 from bot.core import Core, open_core
 from bot.settings import Settings
@@ -24,8 +25,23 @@ DELIVERY_TICK_S = 10.0
 Stopper = Callable[[], Awaitable[None]]
 
 
+# End-to-end tests only: the coach's clock runs this many seconds ahead of the system's, so
+# a test can put a delivery minute a few seconds away instead of waiting for the next whole
+# minute. Everything times itself from this clock, so the process behaves exactly as at that
+# instant; a warning says so, as no deployment should set it.
+CLOCK_OFFSET_ENV = "RUNSTRONG_CLOCK_OFFSET_S"
+
+
+def process_clock() -> Clock:
+    offset = os.environ.get(CLOCK_OFFSET_ENV)
+    if not offset:
+        return SystemClock()
+    log.warning("%s=%s: the coach's clock is shifted (tests only)", CLOCK_OFFSET_ENV, offset)
+    return OffsetClock(dt.timedelta(seconds=float(offset)))
+
+
 async def serve(settings: Settings, clock: Clock | None = None) -> None:
-    clock = clock or SystemClock()
+    clock = clock or process_clock()
     core = await open_core(settings, clock)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import itertools
 import json
 import os
@@ -21,6 +22,23 @@ from fakes.discord_api import FakeDiscord
 
 ROOT = Path(__file__).resolve().parent.parent
 _serial = itertools.count(1)
+CLOCK_OFFSET_ENV = "RUNSTRONG_CLOCK_OFFSET_S"  # bot.serve: the coach's clock, shifted
+
+
+def minute_soon(lead_s: float) -> tuple[dt.datetime, dict[str, str]]:
+    """A whole minute to deliver at, and the environment that shifts a bot process's clock
+    so that this minute comes `lead_s` seconds from now: end-to-end tests of the delivery
+    time don't wait for the next real minute boundary. Compare the bot's instants with
+    `shifted(...)` of the real ones."""
+    now = dt.datetime.now(dt.UTC)
+    due = (now + dt.timedelta(seconds=60)).replace(second=0, microsecond=0)
+    offset = (due - now).total_seconds() - lead_s
+    return due, {CLOCK_OFFSET_ENV: f"{offset:.6f}"}
+
+
+def shifted(env: dict[str, str], unix_time: float) -> float:
+    """A real instant (seconds since the epoch) on the shifted clock of a bot run with `env`."""
+    return unix_time + float(env.get(CLOCK_OFFSET_ENV, "0"))
 
 
 def fake_api_env(api: FakeBotApi, **env: str) -> dict[str, str]:

@@ -494,6 +494,8 @@ async def test_one_process_delivers_two_platforms_each_in_its_own_budget(
     for sender in (telegram, discord):
         gaps = [b - a for a, b in itertools.pairwise(sender.starts)]
         assert min(gaps) >= 1 / sender.send_rate - 0.01, (sender.platform, gaps)
-    # Telegram's faster budget is not held back by Discord's slower one.
+    # Telegram's faster budget is not held back by Discord's slower one: its 8 sends take
+    # 7/40 s paced on their own, 7/10 s if they waited for Discord's; the bound between
+    # leaves room for a loaded machine's composing and claiming.
     assert telegram.starts[-1] < discord.starts[-1]
-    assert telegram.starts[-1] - telegram.starts[0] < 7 / discord.send_rate / 2
+    assert telegram.starts[-1] - telegram.starts[0] < 0.8 * 7 / discord.send_rate

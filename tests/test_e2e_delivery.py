@@ -16,7 +16,7 @@ from db.migrate import upgrade
 from db.models import Athlete, Delivery
 from fakes.athletes import make_athlete
 from fakes.bot_api import FakeBotApi
-from fakes.processes import BotProcess
+from fakes.processes import BotProcess, minute_soon, shifted
 from tests.conftest import TempDatabase
 
 UTC = dt.UTC
@@ -40,9 +40,11 @@ def minute_of(instant: dt.datetime) -> int:
 async def test_delivery_on_time_restarts_catch_up_429_and_403(
     api: FakeBotApi, temp_db: TempDatabase, tmp_path: Path
 ) -> None:
-    now = dt.datetime.now(UTC)
-    # The next whole minute at least 15 s away (delivery times are whole minutes).
-    due = (now + dt.timedelta(seconds=75)).replace(second=0, microsecond=0)
+    # Delivery times are whole minutes: the bot processes' clock is shifted so that the next
+    # one comes 15 s from now (time to start, catch up and die before it). `now` is the
+    # bots' now.
+    due, clock = minute_soon(15.0)
+    now = dt.datetime.fromtimestamp(shifted(clock, time.time()), UTC)
     on_time, blocked, limited, late, too_late = 5001, 5002, 5003, 5004, 5005
     # The real clock's weekday may be the summary day: keep the weekly summary on a weekday
     # three days off, so that each athlete gets only the daily message counted below.
@@ -77,30 +79,30 @@ async def test_delivery_on_time_restarts_catch_up_429_and_403(
     api.block_chat(blocked)
 
     # Start, catch up, then die before the delivery time.
-    first = await BotProcess(api, temp_db.url, tmp_path).start()
+    first = await BotProcess(api, temp_db.url, tmp_path, **clock).start()
     try:
         call = await api.wait_for_message(late, contains="Sent late", timeout=15)
         assert call.params["chat_id"] in (late, str(late))
     finally:
         first.kill()
-    assert dt.datetime.now(UTC) < due
+    assert shifted(clock, time.time()) < due.timestamp()
     assert not api.sent_messages(too_late)
 
     # Restarted before the delivery time: it arrives on time, exactly once.
     api.fail_next("sendMessage", error_code=429, retry_after=1, chat_id=limited)
-    second = await BotProcess(api, temp_db.url, tmp_path).start()
+    second = await BotProcess(api, temp_db.url, tmp_path, **clock).start()
     try:
         call = await api.wait_for_message(on_time, timeout=90)
-        arrived = time.time() - (time.monotonic() - call.timestamp)
+        arrived = shifted(clock, time.time() - (time.monotonic() - call.timestamp))
         assert due.timestamp() - 0.5 <= arrived <= due.timestamp() + 5, arrived - due.timestamp()
         retried = await api.wait_for_message(limited, timeout=15)
-        retried_at = time.time() - (time.monotonic() - retried.timestamp)
+        retried_at = shifted(clock, time.time() - (time.monotonic() - retried.timestamp))
         assert retried_at >= due.timestamp() + 1  # waited out retry_after
         await asyncio.sleep(1)
     finally:
         second.kill()  # after the delivery: the next start must not send again
 
-    third = await BotProcess(api, temp_db.url, tmp_path).start()
+    third = await BotProcess(api, temp_db.url, tmp_path, **clock).start()
     try:
         await asyncio.sleep(2.5)
     finally:

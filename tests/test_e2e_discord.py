@@ -31,7 +31,7 @@ from fakes.activity_files import fit_run, gpx_run
 from fakes.athletes import make_athlete
 from fakes.bot_api import FakeBotApi
 from fakes.discord_api import FakeDiscord
-from fakes.processes import DiscordBot, fake_api_env
+from fakes.processes import DiscordBot, fake_api_env, minute_soon, shifted
 from plans.programs import day_label
 from tests.conftest import TempDatabase
 
@@ -402,16 +402,17 @@ async def test_the_daily_dm_arrives_at_the_local_time_once(discord: Discord) -> 
     user = RUNNER + 4
     channel = discord.channel(user)
     zone = await set_up(discord.url, {user: channel})
-    await discord.start()
+    # Delivery times are whole minutes: the bot's clock is shifted so that the next one
+    # comes 10 s from now (time to start and set it).
+    due, clock = minute_soon(10.0)
+    await discord.start(env=clock)
     await discord.say(user, "/time", expect="When should your daily workout arrive?")
-    # The next whole minute at least 2 s away (delivery times are whole minutes).
-    due = (dt.datetime.now(UTC) + dt.timedelta(seconds=62)).replace(second=0, microsecond=0)
     local = due.astimezone(ZoneInfo(zone))
     await discord.say(user, f"{local:%H:%M}", expect=f"Daily message at {local:%H:%M}")
     mark = discord.mark()
     message = await discord.fake.wait_for_message(channel, start=mark, timeout=75)
     (call,) = [c for c in discord.fake.calls if c.route == MESSAGES and c.response == message]
-    arrived = time.time() - (time.monotonic() - call.timestamp)
+    arrived = shifted(clock, time.time() - (time.monotonic() - call.timestamp))
     assert due.timestamp() - 0.5 <= arrived <= due.timestamp() + 5, arrived - due.timestamp()
     assert day_label(local.date()) in message["content"]
     assert "Sent late" not in message["content"]
