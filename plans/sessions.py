@@ -593,8 +593,10 @@ def _variant(ex: Exercise, ctx: Context, used: set[str]) -> Exercise:
     """A mastered bodyweight exercise, hold or drill gives way to its harder variant."""
     seen = {ex.id}
     while True:
+        if not _gives_way(ex, ctx.equipment):
+            return ex  # its state is not looked up: a plan that only considered it reuses
         state = ctx.states.get(ex.id)
-        if state is None or not state.mastered or not _gives_way(ex, ctx.equipment):
+        if state is None or not state.mastered:
             return ex
         harder = harder_variant(ex, ctx.equipment)
         if harder is None or harder.id in seen or harder.id in used:
