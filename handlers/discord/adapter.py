@@ -237,16 +237,22 @@ class DiscordAdapter:
 
     async def dm_event(self, name: str, data: JSON, *, arrived: bool = False) -> None:
         """A DM message or edit, in order per chat, then out of the inbox. One that just
-        `arrived` is kept in the inbox first, when its turn comes: hikari runs each event in
-        a task of its own, so the chat's lock is queued on before anything is awaited, in
-        the order Discord sent them (an answer never overtakes the message before it)."""
+        `arrived` is kept in the inbox at once, together with the others arriving (one
+        transaction for a burst), while it waits for its turn: hikari runs each event in a
+        task of its own, so the chat's lock is queued on before anything is awaited, in the
+        order Discord sent them (an answer never overtakes the message before it)."""
         key = event_key(name, data)
         channel = int(data["channel_id"])
+        keeping = (
+            asyncio.ensure_future(self.inbox.keep(key, {"t": name, "d": data}))
+            if arrived
+            else None
+        )  # kept even if this task is cancelled while it waits: handled at the next start
         lock = self._chat_locks.setdefault(channel, asyncio.Lock())
         self._queued[channel] = self._queued.get(channel, 0) + 1
         try:
             async with lock:
-                if arrived and not await self.inbox.keep(key, {"t": name, "d": data}):
+                if keeping is not None and not await keeping:
                     return  # a re-delivery of one kept already
                 await self._dm_event(name, data, channel)
                 # Not in `finally`: an event cancelled at shutdown stays in the inbox for
