@@ -177,7 +177,11 @@ class SetLog(Base):
     """One performed set. Loads in kg (the added load for weighted bodyweight work)."""
 
     __tablename__ = "set_logs"
-    __table_args__ = (Index("ix_set_logs_athlete_day", "athlete_id", "performed_on"),)
+    __table_args__ = (
+        Index("ix_set_logs_athlete_day", "athlete_id", "performed_on"),
+        # The most reps at each load of an exercise (progression, PRs): from the index alone.
+        Index("ix_set_logs_athlete_exercise", "athlete_id", "exercise", "load_kg", "reps"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
