@@ -4,14 +4,17 @@ DST day, so this runs in-process where the end-to-end tests can't."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import func, select
 
 from bot.clock import FixedClock
 from bot.core import build_core
 from db.engine import Database
+from db.models import InboxUpdate
 from fakes.athletes import make_athlete
 from fakes.discord_api import FakeDiscord
 from handlers.discord.adapter import DiscordAdapter, DiscordSender
@@ -65,3 +68,54 @@ async def test_a_dst_day_reaches_the_dm_once_at_the_local_time(
     (message,) = fake.sent_messages(channel)
     assert day_label(expected.astimezone(tz).date()) in message["content"]
     assert "Sent late" not in message["content"]
+
+
+async def test_dms_arriving_together_are_kept_at_once_and_one_cancelled_stays_for_the_next_start(
+    database: Database,
+) -> None:
+    """DM text is kept in the inbox as it arrives, before its chat's turn: a DM still waiting
+    behind the one being answered when the process stops is not lost but handled by the
+    next start, in its place."""
+    clock = FixedClock(dt.datetime(2026, 11, 30, 12, 0, tzinfo=UTC))
+    async with FakeDiscord() as fake:
+        channel = fake.dm_channel_of(RUNNER)
+        await make_athlete(database, RUNNER, now=clock.now(), platform="discord", chat_id=channel)
+        core = build_core(database, clock)
+        first = DiscordAdapter(
+            core, token=fake.token, api_url=fake.api_url, application_id=fake.application_id
+        )
+        await first.start()
+        fake.set_latency("POST /channels/{channel_id}/messages", 0.5)  # the first answer: slow
+        try:
+            squat = fake.dm_message(RUNNER, "squat 3x5 60kg")
+            rdl = fake.dm_message(RUNNER, "rdl 8,8,7 @40")
+            answering = asyncio.ensure_future(first.dm_event("MESSAGE_CREATE", squat, arrived=True))
+            waiting = asyncio.ensure_future(first.dm_event("MESSAGE_CREATE", rdl, arrived=True))
+            await asyncio.sleep(0.2)
+            assert await kept_in_inbox(database) == 2  # both, while the squat is answered
+            waiting.cancel()  # the process stops
+            await answering
+            await first.close()
+        finally:
+            fake.set_latency("POST /channels/{channel_id}/messages", 0)
+        assert len(fake.sent_messages(channel)) == 1
+        assert await kept_in_inbox(database) == 1
+
+        second = DiscordAdapter(
+            core, token=fake.token, api_url=fake.api_url, application_id=fake.application_id
+        )
+        await second.start()
+        try:
+            assert await second.recover() == 1
+            reply = await fake.wait_for_message(channel, start=1, timeout=10)
+        finally:
+            await second.close()
+    assert "Romanian deadlift" in reply["content"]
+    assert await kept_in_inbox(database) == 0
+
+
+async def kept_in_inbox(database: Database) -> int:
+    async with database.read() as session:
+        return int(
+            (await session.execute(select(func.count()).select_from(InboxUpdate))).scalar_one()
+        )
