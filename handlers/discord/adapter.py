@@ -244,9 +244,7 @@ class DiscordAdapter:
         key = event_key(name, data)
         channel = int(data["channel_id"])
         keeping = (
-            asyncio.ensure_future(self.inbox.keep(key, {"t": name, "d": data}))
-            if arrived
-            else None
+            asyncio.ensure_future(self.inbox.keep(key, {"t": name, "d": data})) if arrived else None
         )  # kept even if this task is cancelled while it waits: handled at the next start
         lock = self._chat_locks.setdefault(channel, asyncio.Lock())
         self._queued[channel] = self._queued.get(channel, 0) + 1
