@@ -17,12 +17,12 @@ from typing import Any
 
 from aiohttp import ClientSession
 
+from bot.serve import CLOCK_OFFSET_ENV
 from fakes.bot_api import FakeBotApi
 from fakes.discord_api import FakeDiscord
 
 ROOT = Path(__file__).resolve().parent.parent
 _serial = itertools.count(1)
-CLOCK_OFFSET_ENV = "RUNSTRONG_CLOCK_OFFSET_S"  # bot.serve: the coach's clock, shifted
 
 
 def minute_soon(lead_s: float) -> tuple[dt.datetime, dict[str, str]]:

@@ -435,9 +435,12 @@ def _session_day(
     ran = _unplanned_run_before(readiness, day)
     if blockers or ran is not None:
         lines = build(LIGHT_SLOTS, Context(profile, states, phase, day, "light"), budget_s)
-        reason = f"Legs stay fresh: {blockers[0]}." if blockers else None
-        adapted = [] if reason is not None or ran is None else [_run_note(ran, day, profile.units)]
-        notes.insert(0, reason or adapted[0])
+        adapted: list[str] = []  # a blocker is the plan as set; a run changed the day
+        if blockers:
+            notes.insert(0, f"Legs stay fresh: {blockers[0]}.")
+        elif ran is not None:
+            adapted.append(_run_note(ran, day, profile.units))
+            notes.insert(0, adapted[0])
         title = "Upper body & core"
         focus = "Upper body and trunk; legs rest"
         return _finish(

@@ -182,9 +182,10 @@ class Body:
         if run.kind == "easy" or run.planned:
             return None
         today = local_today(athlete, self.clock.now())
-        first = max(run.performed_on, today)
-        days = (run.performed_on + dt.timedelta(days=1) - first).days + 1
-        for planned in await plans_ahead(unit, athlete, first, days) if days > 0 else []:
+        first, last = max(run.performed_on, today), run.performed_on + dt.timedelta(days=1)
+        if first > last:
+            return None
+        for planned in await plans_ahead(unit, athlete, first, (last - first).days + 1):
             plan = planned.plan
             if plan.kind == "strength" and any("not in your plan" in n for n in plan.adapted):
                 when = "Today" if plan.date == today else day_label(plan.date)

@@ -355,7 +355,7 @@ class Logbook:
             day = day or today
             if day > today:
                 return [acknowledge("That session is still ahead of you.")]
-            plans = await _Plans.load(unit, athlete, self._today(athlete))
+            plans = await _Plans.load(unit, athlete, today)
             done = DoneCommand((), (day - today).days)
             parsed = await self._done(unit, athlete, done, today, None, plans)
             if isinstance(parsed, Text):
@@ -612,7 +612,7 @@ class Logbook:
         today = self._today(athlete)
         units = _parse_units(athlete)
         if plans is None:
-            plans = await _Plans.load(unit, athlete, self._today(athlete))
+            plans = await _Plans.load(unit, athlete, today)
         stage = "done"
         try:
             done = parse_done(text_in, unit=units, today=today, prescription=plans.rx(today))
@@ -663,7 +663,7 @@ class Logbook:
         label = "today" if day == today else day_label(day)
         if (today - day).days > MAX_DAYS_BACK:
             return _too_old()
-        planned = (plans or await _Plans.load(unit, athlete, self._today(athlete))).get(day)
+        planned = (plans or await _Plans.load(unit, athlete, today)).get(day)
         if planned is None or planned.plan.kind == "rest" or not planned.plan.exercises:
             return text(
                 f"Nothing was planned for {label}, so there's nothing to mark done. "
@@ -743,6 +743,7 @@ class Logbook:
             index = parsed.first_question()
             assert index is not None
             return [_question(pending_id, parsed, index, athlete.units)]
+        today = self._today(athlete)
         if batch is not None:  # an edit: the batch now holds the corrected log
             batch.source, batch.text, batch.performed_on = parsed.source, text_in[:4000], parsed.day
         if parsed.run is not None:
@@ -760,7 +761,6 @@ class Logbook:
             await unit.flush()
             corrected = batch is not None
             head = text("✏️ ", bold("Corrected"), ": ") if corrected else text("🏃 Logged: ")
-            today = self._today(athlete)
             return [Message(head + _run_text(parsed.run, parsed.day, today, athlete.units))]
         groups = _groups(parsed)
         if batch is None:
@@ -768,20 +768,19 @@ class Logbook:
             # and runs (`before_batch=None`) and is worked out before anything is written:
             # the batch goes in with its `states_before`, its sets and the states it leaves.
             if plans is None:
-                plans = await _Plans.load(unit, athlete, self._today(athlete))
+                plans = await _Plans.load(unit, athlete, today)
             outcomes, before, after = await self._progress(
                 unit, athlete, groups, plans, before_batch=None
             )
             await insert(parsed.source, before, _set_rows(parsed), after)
         else:
             await unit.sets.add_many(athlete.id, batch.id, _set_rows(parsed), now)
-            plans = await _Plans.load(unit, athlete, self._today(athlete))
+            plans = await _Plans.load(unit, athlete, today)
             outcomes, before, after = await self._progress(
                 unit, athlete, groups, plans, before_batch=batch.id
             )
             batch.states_before = before
             await unit.states.put_many(athlete.id, after, now)
-        today = self._today(athlete)
         upcoming = _next_sessions(plans, after, outcomes, today)
         if parsed.source == "done":
             asked = _ask_weights(parsed.need_weights, athlete) if parsed.need_weights else None

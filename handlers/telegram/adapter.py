@@ -234,17 +234,16 @@ async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Every update: to an intent, through the dispatcher, back as messages; then out of
     the inbox: also when it failed (the error handler apologises), but not when it was
     cancelled part-way at shutdown, so the next start hands it back."""
-    inbox: Inbox | None = context.bot_data.get("inbox")
+    cancelled = False
     try:
         await _answer(update, context)
     except asyncio.CancelledError:
+        cancelled = True
         raise
-    except Exception:
-        if inbox is not None:
+    finally:
+        inbox: Inbox | None = context.bot_data.get("inbox")
+        if inbox is not None and not cancelled:
             inbox.handled(event_key(update))
-        raise
-    if inbox is not None:
-        inbox.handled(event_key(update))
 
 
 async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
