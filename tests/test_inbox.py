@@ -5,18 +5,25 @@ never the updates of a live replica."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import socket
 import subprocess
 import sys
 
+import pytest
 from sqlalchemy import event, func, select
+from telegram import Update
+from telegram.ext import CallbackContext
 
 from bot.clock import FixedClock
 from bot.inbox import Inbox
 from db.engine import Database
 from db.models import InboxUpdate
 from db.uow import Storage
+from handlers.telegram.adapter import event_key, on_update
+from tests import updates
+from tests.conftest import BotHarness
 
 NOW = dt.datetime(2026, 11, 23, 6, 0, tzinfo=dt.UTC)
 
@@ -156,3 +163,39 @@ async def test_updates_that_arrive_together_are_kept_in_one_transaction(
     inbox.handled(long_key)
     await inbox.flush()
     assert await kept(database) == 41
+
+
+async def test_a_telegram_update_cancelled_part_way_stays_kept_and_a_failed_one_does_not(
+    bot: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At shutdown an update being answered is cancelled: it stays in the inbox for the next
+    start. One whose answer failed (it got an apology) is done with."""
+    inbox: Inbox = bot.application.bot_data["inbox"]
+    dispatcher = bot.application.bot_data["dispatcher"]
+    started = asyncio.Event()
+
+    async def stalled(_intent: object) -> list[object]:
+        started.set()
+        await asyncio.Event().wait()
+        return []
+
+    async def failing(_intent: object) -> list[object]:
+        raise RuntimeError("boom")
+
+    async def answer(text: str) -> asyncio.Task[None]:
+        payload = updates.message(900, text)
+        update = Update.de_json(payload, bot.application.bot)
+        assert await inbox.keep(event_key(update), payload)
+        context = CallbackContext.from_update(update, bot.application)
+        return asyncio.ensure_future(on_update(update, context))
+
+    monkeypatch.setattr(dispatcher, "handle", stalled)
+    answering = await answer("squat 3x5 60kg")
+    await started.wait()
+    answering.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await answering
+    monkeypatch.setattr(dispatcher, "handle", failing)
+    await (await answer("rdl 8,8,7 @40"))  # answered with an apology
+    await inbox.flush()
+    assert await kept(bot.db) == 1  # the cancelled one
