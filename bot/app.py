@@ -11,7 +11,7 @@ from typing import Any
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ExtBot
 
 from bot.clock import Clock, SystemClock
-from bot.core import Core, open_core
+from bot.core import Core, freeze_start_up, open_core
 from bot.inbox import Inbox
 from bot.settings import Settings
 from handlers.telegram import adapter
@@ -113,17 +113,14 @@ async def startup(application: Application) -> None:  # type: ignore[type-arg]
             delivery_tick, interval=DELIVERY_TICK_SECONDS, first=0.2, name="delivery"
         )
         wake_on_schedule(application)
-    # What start-up built (PTB, SQLAlchemy's mappers, the plans' tables) lives as long as the
-    # process: frozen, the collector's full passes (~100 ms each in `make bench`) skip it
-    # instead of walking it every time. `shutdown` thaws it.
-    gc.freeze()
+    frozen = freeze_start_up()
     log.info(
         "RunStrong ready on Telegram as @%s (database: %s, event loop: %s, %d start-up objects "
         "frozen)",
         application.bot.username,
         core.database.dialect,
         type(asyncio.get_running_loop()).__module__.split(".")[0],
-        gc.get_freeze_count(),
+        frozen,
     )
 
 

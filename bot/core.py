@@ -4,6 +4,7 @@ the dispatcher every chat adapter talks to, and the delivery service."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -57,6 +58,15 @@ class Core:
         self._tidied = now
         async with self.storage.write() as unit:
             return await unit.events.prune(now - EVENT_MEMORY)
+
+
+def freeze_start_up() -> int:
+    """Called once a platform has started: what start-up built (the chat library, SQLAlchemy's
+    mappers, the plans' tables) lives as long as the process, so it is frozen and the
+    collector's full passes (~100 ms each in `make bench`) skip it instead of walking it every
+    time. The number of objects frozen; the platform's shutdown thaws them (`gc.unfreeze`)."""
+    gc.freeze()
+    return gc.get_freeze_count()
 
 
 def build_core(database: Database, clock: Clock, config: CoreConfig = CoreConfig()) -> Core:

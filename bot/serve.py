@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import gc
 import logging
 import os
 import signal
@@ -17,7 +18,7 @@ from urllib.parse import urlparse
 
 from bot.clock import Clock, OffsetClock, SystemClock
 from bot.coach.delivery import Sender
-from bot.core import Core, open_core
+from bot.core import Core, freeze_start_up, open_core
 from bot.settings import Settings
 
 log = logging.getLogger("runstrong")
@@ -158,8 +159,10 @@ async def start_discord(settings: Settings, core: Core, stop: asyncio.Event) -> 
         asyncio.ensure_future(hold_gateway(core.database, hold, stop)),
         asyncio.ensure_future(delivery_loop(core, sender, stop, adapter.sweep)),
     ]
+    log.info("Discord: ready (%d start-up objects frozen)", freeze_start_up())
 
     async def stop_discord() -> None:
+        gc.unfreeze()
         stop.set()
         await asyncio.gather(*tasks, return_exceptions=True)
         if server is not None:
