@@ -26,6 +26,7 @@ from bench.common import (
     athlete_row,
     log_text,
     median,
+    process_cpu_s,
     remove_sqlite,
     sqlite_url,
 )
@@ -226,17 +227,23 @@ async def _warm_up(side: _Side) -> list[str]:
     return keep
 
 
-async def _burst(side: _Side, texts: list[str]) -> float:
-    """BURST DMs at once from ATHLETES athletes; DMs/s until the last reply arrived."""
+async def _burst(side: _Side, texts: list[str], pid: int) -> tuple[float, float | None]:
+    """BURST DMs at once from ATHLETES athletes: DMs/s until the last reply arrived, and the
+    CPU ms per DM the bot process `pid` spent meanwhile (None where /proc can't tell)."""
     await _settle(side.fake)
     mark = len(side.fake.calls)
     expected: dict[int, int] = defaultdict(int)
+    cpu_before = process_cpu_s(pid)
     started = time.monotonic()
     for i in range(BURST):
         athlete = i % ATHLETES
         expected[side.push(athlete, log_text(texts, athlete, i // ATHLETES))] += 1
     last = await _replies(side.fake, expected, mark, wait_s=300)
-    return BURST / (last.timestamp - started)
+    cpu_after = process_cpu_s(pid)
+    cpu = None
+    if cpu_before is not None and cpu_after is not None:
+        cpu = (cpu_after - cpu_before) / BURST * 1000
+    return BURST / (last.timestamp - started), cpu
 
 
 async def _paced(side: _Side, texts: list[str]) -> list[float]:
@@ -291,14 +298,20 @@ async def _throughput(work: Path, rounds: int) -> list[Result]:
         texts = await _warm_up(ours_side)
         await _warm_up(echo_side)
         ours_rate, echo_rate, ratios = [], [], []
+        ours_cpu: list[float] = []
+        echo_cpu: list[float] = []
         ours_lat: list[list[float]] = []
         echo_lat: list[list[float]] = []
+        assert ours.process is not None and echo.process is not None
         for _ in range(rounds):
-            e = await _burst(echo_side, texts)
-            o = await _burst(ours_side, texts)
+            e, e_cpu = await _burst(echo_side, texts, echo.process.pid)
+            o, o_cpu = await _burst(ours_side, texts, ours.process.pid)
             echo_rate.append(e)
             ours_rate.append(o)
             ratios.append(o / e)
+            if e_cpu is not None and o_cpu is not None:
+                echo_cpu.append(e_cpu)
+                ours_cpu.append(o_cpu)
             echo_lat.append(await _paced(echo_side, texts))
             ours_lat.append(await _paced(ours_side, texts))
     finally:
@@ -330,6 +343,14 @@ async def _throughput(work: Path, rounds: int) -> list[Result]:
                "(RunStrong: uvloop)"),
         Result("discord_throughput_ratio_vs_echo", round(ratio, 3), "ratio", ">= 0.5",
                ratio >= 0.5, note=f"median of {rounds} per-round ratios"),
+        # CPU per DM of each process over the same bursts: the echo bot does not keep a
+        # core busy (its rate is bound by the round trips to the fake), RunStrong does.
+        Result("discord_cpu_per_dm_runstrong",
+               round(median(ours_cpu), 2) if ours_cpu else None, "ms CPU",
+               note="bot process, user + system, over each burst, median"),
+        Result("discord_cpu_per_dm_echo_bot",
+               round(median(echo_cpu), 2) if echo_cpu else None, "ms CPU",
+               note="echo bot process, user + system, over each burst, median"),
         Result("discord_log_reply_latency_p50", round(p50, 1), "ms", note=paced_note),
         Result("discord_log_reply_latency_p99", round(p99, 1), "ms", "<= 50", p99 <= 50,
                note=paced_note),

@@ -17,6 +17,7 @@ from bench.common import (
     log_text,
     median,
     postgres_reachable,
+    process_cpu_s,
     remove_sqlite,
     runstrong,
     sqlite_url,
@@ -105,18 +106,24 @@ async def _warm_up(api: FakeBotApi) -> list[str]:
     return keep
 
 
-async def _burst(api: FakeBotApi, texts: list[str]) -> float:
-    """Push BURST updates at once; updates/s until the last reply arrived."""
+async def _burst(api: FakeBotApi, texts: list[str], pid: int) -> tuple[float, float | None]:
+    """Push BURST updates at once: updates/s until the last reply arrived, and the CPU ms per
+    update the bot process `pid` spent meanwhile (None where /proc can't tell)."""
     await _settle(api)
     mark = len(api.calls)
     expected: dict[int, int] = defaultdict(int)
+    cpu_before = process_cpu_s(pid)
     started = time.monotonic()
     for i in range(BURST):
         chat = FIRST_CHAT + i % ATHLETES
         api.push_text(chat, log_text(texts, i % ATHLETES, i // ATHLETES))
         expected[chat] += 1
     last = await _replies(api, expected, mark, wait_s=300)
-    return BURST / (last.timestamp - started)
+    cpu_after = process_cpu_s(pid)
+    cpu = None
+    if cpu_before is not None and cpu_after is not None:
+        cpu = (cpu_after - cpu_before) / BURST * 1000
+    return BURST / (last.timestamp - started), cpu
 
 
 async def _paced(api: FakeBotApi, texts: list[str]) -> list[float]:
@@ -208,14 +215,20 @@ async def _run(work: Path, rounds: int, url: str, suffix: str) -> list[Result]:
         texts = await _warm_up(ours_api)
         await _warm_up(echo_api)
         ours_rate, echo_rate, ratios = [], [], []
+        ours_cpu: list[float] = []
+        echo_cpu: list[float] = []
         ours_lat: list[list[float]] = []
         echo_lat: list[list[float]] = []
+        assert ours.process is not None and echo.process is not None
         for _ in range(rounds):
-            e = await _burst(echo_api, texts)
-            o = await _burst(ours_api, texts)
+            e, e_cpu = await _burst(echo_api, texts, echo.process.pid)
+            o, o_cpu = await _burst(ours_api, texts, ours.process.pid)
             echo_rate.append(e)
             ours_rate.append(o)
             ratios.append(o / e)
+            if e_cpu is not None and o_cpu is not None:
+                echo_cpu.append(e_cpu)
+                ours_cpu.append(o_cpu)
             echo_lat.append(await _paced(echo_api, texts))
             ours_lat.append(await _paced(ours_api, texts))
     finally:
@@ -240,6 +253,12 @@ async def _run(work: Path, rounds: int, url: str, suffix: str) -> list[Result]:
                note="bare PTB echo bot, same burst; its defaults (RunStrong: uvloop, aiohttp)"),
         Result("throughput_ratio_vs_echo" + suffix, round(ratio, 3), "ratio", ">= 0.5",
                ratio >= 0.5, note="median of per-round ratios"),
+        Result("cpu_per_update_runstrong" + suffix,
+               round(median(ours_cpu), 2) if ours_cpu else None, "ms CPU",
+               note=f"bot process, user + system, over each burst, median; {where}"),
+        Result("cpu_per_update_echo_bot" + suffix,
+               round(median(echo_cpu), 2) if echo_cpu else None, "ms CPU",
+               note="echo bot process, user + system, over each burst, median"),
         Result("log_reply_latency_p50" + suffix, round(p50, 1), "ms", note=paced_note),
         Result("log_reply_latency_p99" + suffix, round(p99, 1), "ms", "<= 50", p99 <= 50,
                note=paced_note),
