@@ -153,6 +153,24 @@ async def test_invalid_answers_get_a_hint_and_the_same_question(
     assert (await conversation(bot, 300)).step == before  # type: ignore[union-attr]
 
 
+async def test_a_race_date_without_a_year_is_the_next_one(bot: BotHarness) -> None:
+    await bot.say(310, "/start")
+    for answer in ["2", "tue thu sun done", "sun", "none"]:
+        await bot.say(310, answer)
+    replies = await bot.say(310, "april 18th")  # the clock says 23 Nov 2026
+    assert "What distance" in replies[-1]
+    for answer in ["marathon", "never", "none", "2", "20"]:
+        await bot.say(310, answer)
+    await bot.press(310, "ob:strength_days:done")
+    for answer in ["07:00", "New York", "yes", "kg", "none"]:
+        replies = await bot.say(310, answer)
+    assert "Your setup" in replies[-1] and "18 Apr 2027" in replies[-1], replies[-1]
+    await bot.press(310, "ob:summary:confirm")
+    stored = await athlete(bot, 310)
+    assert stored is not None and stored.profile is not None
+    assert stored.profile["race"] == {"date": "2027-04-18", "distance": "marathon"}
+
+
 async def _to_step(bot: BotHarness, chat: int, step: str) -> None:
     await bot.say(chat, "/start")
     answers = ["2", "tue thu sat sun done", "sun", "none", "none", "never", "none", "2", "20"]

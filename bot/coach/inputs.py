@@ -3,6 +3,7 @@ raises InputError with a short line saying what works, with an example."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 
@@ -74,33 +75,51 @@ def format_minute(minute: int) -> str:
     return f"{minute // 60:02d}:{minute % 60:02d}"
 
 
-def parse_date(text: str) -> dt.date:
-    """`2027-04-18`, `18 Apr 2027`, `April 18 2027`, `18.04.2027` → a date."""
+def parse_date(text: str, today: dt.date | None = None) -> dt.date:
+    """`2027-04-18`, `18 Apr 2027`, `April 18th, 2027`, `18.04.2027` → a date. With `today`,
+    a day and month alone (`18 April`, `apr 18th`, `the 18th of April`) is the next one from
+    today on."""
     raw = text.strip().lower().replace(",", " ")
     try:
         return dt.date.fromisoformat(raw)
     except ValueError:
         pass
-    parts = raw.replace("/", " ").replace(".", " ").split()
+    parts = [p for p in raw.replace("/", " ").replace(".", " ").split() if p not in ("the", "of")]
     try:
         if len(parts) == 3 and all(p.isdigit() for p in parts) and len(parts[2]) == 4:
             return dt.date(int(parts[2]), int(parts[1]), int(parts[0]))  # day month year
-        if len(parts) == 3:
+        if len(parts) in (2, 3):
             words = [re.sub(r"(?<=\d)(st|nd|rd|th)$", "", p) for p in parts]
             day_first = words[0].isdigit() and words[1] in _MONTHS
             month_first = words[0] in _MONTHS and words[1].isdigit()
-            if (day_first or month_first) and words[2].isdigit():
+            if day_first or month_first:
                 day = int(words[0] if day_first else words[1])
                 month = _MONTHS[words[1] if day_first else words[0]]
-                return dt.date(int(words[2]), month, day)
+                if len(words) == 3 and words[2].isdigit():
+                    return dt.date(int(words[2]), month, day)
+                if len(words) == 2 and today is not None:
+                    return _next(month, day, today)
     except ValueError:
         raise InputError(f"{text.strip()} isn't a real date; try 2027-04-18.") from None
-    raise InputError("I need a date like 2027-04-18 or 18 Apr 2027.")
+    raise InputError("I need a date like 2027-04-18, 18 Apr 2027 or 18 April.")
+
+
+def _next(month: int, day: int, today: dt.date) -> dt.date:
+    """The first `day` of `month` from today on (29 February: the next leap year's)."""
+    dt.date(2000, month, day)  # ValueError for a day no year has (31 April)
+    year = today.year
+    while True:
+        with contextlib.suppress(ValueError):  # 29 February in a common year
+            if (found := dt.date(year, month, day)) >= today:
+                return found
+        year += 1
 
 
 def parse_race_date(text: str, today: dt.date) -> dt.date:
-    day = parse_date(text)
-    if day <= today:
+    day = parse_date(text, today)
+    if day == today:
+        raise InputError("That's today! Send the date of your next race, e.g. 2027-04-18.")
+    if day < today:
         raise InputError(
             f"{day:%d %b %Y} has already passed; send the date of a race still to come, "
             "e.g. 2027-04-18."
