@@ -645,15 +645,16 @@ def plan_week(
     ]
 
 
-def _successors(exercise: str, equipment: str) -> set[str]:
-    """The exercise and the harder variants that take its place once it is mastered."""
-    found = {exercise}
+def _successors(exercise: str, equipment: str) -> tuple[str, ...]:
+    """The exercise, then the harder variants that take its place once it is mastered, in
+    the order they come."""
+    found = [exercise]
     ex = LIBRARY.get(exercise)
     while ex is not None and (ex := harder_variant(ex, equipment)) is not None:
         if ex.id in found:
             break
-        found.add(ex.id)
-    return found
+        found.append(ex.id)
+    return tuple(found)
 
 
 def upcoming(
@@ -690,30 +691,33 @@ def next_prescriptions(
     sessions: int = 3,
     readiness: Readiness = NOTHING,
 ) -> dict[str, tuple[DayPlan, Prescription]]:
-    """For each exercise, the next session after `after` that prescribes it (or the harder
-    variant that took its place) and that prescription: what the reply to a log promises is
-    exactly what the next session shows. Exercises the plan doesn't hold in its next
+    """For each exercise, the next session after `after` that prescribes it (else the
+    nearest harder variant that took its place: a bridge continues as the single-leg bridge,
+    not as the single-leg RDL further up its chain) and that prescription: what the reply to
+    a log promises is exactly what that session shows. Exercises the plan doesn't hold in its next
     `sessions` sessions (a full turn of the A/B/C templates) are left out: looking further
     for a lift the plan doesn't use cost a set log a dozen session plans."""
     can_plan = plannable(profile.strength_experience, profile.equipment)
     wanted = {exercise: _successors(exercise, profile.equipment) for exercise in exercises}
-    wanted = {exercise: names for exercise, names in wanted.items() if names & can_plan}
-    found: dict[str, tuple[DayPlan, Prescription]] = {}
+    wanted = {exercise: chain for exercise, chain in wanted.items() if can_plan.intersection(chain)}
+    # Per exercise: the session holding the nearest step of its chain (the exercise itself
+    # first), earliest first among equals, with that step's place in the chain.
+    best: dict[str, tuple[int, DayPlan, Prescription]] = {}
     if not wanted:
-        return found
+        return {}
     ahead = upcoming(
         profile, states, after, plan_start=plan_start, moves=moves, readiness=readiness
     )
     for plan in itertools.islice(ahead, sessions):
-        for exercise, names in wanted.items():
-            if exercise in found:
-                continue
-            match = next((p for p in plan.exercises if p.exercise in names), None)
-            if match is not None:
-                found[exercise] = (plan, match)
-        if len(found) == len(wanted):
-            break
-    return found
+        for exercise, chain in wanted.items():
+            for p in plan.exercises:
+                if p.exercise in chain:
+                    step = chain.index(p.exercise)
+                    if exercise not in best or step < best[exercise][0]:
+                        best[exercise] = (step, plan, p)
+        if len(best) == len(wanted) and all(step == 0 for step, _, _ in best.values()):
+            break  # each exercise itself is coming: nothing later can be nearer
+    return {exercise: (plan, p) for exercise, (_step, plan, p) in best.items()}
 
 
 def check_move(

@@ -21,6 +21,7 @@ from db.logs import LogBatches, log_context, progress_lookups
 from db.models import Athlete, ExerciseStateRow, LogBatch, PendingLog, RunLog, SetLog
 from db.repositories import Athletes
 from fakes.athletes import PROFILE as FACTORY_PROFILE
+from fakes.athletes import make_athlete
 from plans import exercises
 from plans.logparse import parse_log
 from plans.programs import day_label
@@ -627,3 +628,16 @@ async def test_prefetched_progression_lookups_match_the_queries(bot: BotHarness)
     assert context.lookups([("deadlift", 60.0)], [day]) == ([None], [True])
     assert context.lookups([("bench_press", 60.0)], [day]) is None  # not fetched
     assert context.lookups([], [days[0] - dt.timedelta(days=1)]) is None  # outside the window
+
+
+async def test_a_mastered_bodyweight_lift_says_once_what_takes_its_place(bot: BotHarness) -> None:
+    """Every set at the top of the range: the reply quotes the harder variant's next session
+    and says once that it takes the lift's place."""
+    await make_athlete(
+        bot.db, 60, now=bot.clock.at, profile={**FACTORY_PROFILE, "equipment": "none"}
+    )
+    (reply,) = await bot.say(60, "calf raises 2x15 per side")
+    assert "Calf raise 2×15/side" in reply
+    assert "Next, " in reply and "Single-leg calf raise" in reply.split("Next, ")[1], reply
+    assert reply.count("Single-leg calf raise takes its place") == 1, reply
+    assert await next_lines_match_the_sessions(bot, 60, reply) == 1

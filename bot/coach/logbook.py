@@ -1108,7 +1108,9 @@ def _what_next(
         state.reps_high,
     )
     if p.exercise != o.exercise:
-        reason = f"{reason} {exercises.get(p.exercise).name} takes its place."
+        instead = f"{exercises.get(p.exercise).name} takes its place"
+        if instead not in reason:  # the progression may have said so already
+            reason = f"{reason} {instead}."
     elif other_range and p.mode == "double":
         note = f"That session works in the {p.reps_label} range: its load is set for those reps."
         reason = note if o.progress.building else f"{reason} {note}"

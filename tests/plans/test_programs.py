@@ -8,11 +8,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plans.exercises import LIBRARY
+from plans.exercises import LIBRARY, harder_variant
 from plans.periodization import phase_for
 from plans.placement import heavy_lower_ok
 from plans.profile import DISTANCES, EQUIPMENTS, EXPERIENCES, Profile, Race
-from plans.programs import _DAY_PLANS, DayPlan, check_move, plan_day, plan_week
+from plans.programs import (
+    _DAY_PLANS,
+    DayPlan,
+    check_move,
+    next_prescriptions,
+    plan_day,
+    plan_week,
+    upcoming,
+)
 from plans.sessions import estimate_minutes, plyo_dose
 from plans.state import ExerciseState
 from tests.plans.profiles import FRI, MON, SAT, SUN, TUE, WED
@@ -480,3 +488,38 @@ def test_nothing_is_planned_before_the_plan_starts(profile: Profile, offset: int
     assert len(before) == offset
     assert all(p.kind == "rest" and not p.exercises and not p.started for p in before)
     assert all(p.started for p in week if p.date >= plan_start)
+
+
+def _chain(exercise: str, equipment: str) -> list[str]:
+    chain, ex = [exercise], LIBRARY.get(exercise)
+    while ex is not None and (ex := harder_variant(ex, equipment)) is not None:
+        chain.append(ex.id)
+    return chain
+
+
+@pytest.mark.parametrize("equipment", ["none", "home", "gym"])
+@pytest.mark.parametrize(
+    "logged", ["glute_bridge", "calf_raise", "split_squat", "reverse_lunge", "back_squat"]
+)
+def test_the_next_prescription_is_the_nearest_step_of_the_lifts_chain(
+    logged: str, equipment: str
+) -> None:
+    """A logged lift is quoted where it comes next, else where its nearest harder variant
+    does: a glute bridge continues as the single-leg bridge, not as the single-leg RDL that
+    sits further up its chain, even when the RDL's session comes first."""
+    profile = _profile(equipment=equipment, strength_days=(MON, FRI), session_minutes=30)
+    start = dt.date(2026, 11, 30)
+    chain = _chain(logged, equipment)
+    found = next_prescriptions(profile, {}, [logged], start, plan_start=start)
+    sessions = list(itertools.islice(upcoming(profile, {}, start, plan_start=start), 3))
+    held = [
+        (chain.index(p.exercise), n) for n, plan in enumerate(sessions)
+        for p in plan.exercises if p.exercise in chain
+    ]  # fmt: skip
+    if not held:
+        assert logged not in found
+        return
+    plan, p = found[logged]
+    nearest, first = min(held)
+    assert chain.index(p.exercise) == nearest
+    assert plan is sessions[first] or plan.date == sessions[first].date
