@@ -173,9 +173,19 @@ _FILLER_WORDS = frozenset(
         "plus",
     }
 )
-# Words trimmed from the ends of a name ("squat at 60kg").
-_NAME_TRIM = frozenset(
-    {"at", "of", "with", "for", "and", "then", "plus", "reps", "rep", "sets", "set", "total"}
+# How people start telling what they did ("did 3 sets of 10 split squats", "just did squats
+# 3x5 60kg"): no exercise name holds one of these words.
+_LEAD_WORDS = frozenset(
+    {"i", "ive", "i've", "did", "just", "also", "finished", "completed", "managed", "got", "had",
+     "my", "some"}
+)  # fmt: skip
+_FILLER_WORDS |= _LEAD_WORDS
+# Words trimmed from the ends of a name ("squat at 60kg", "did squats 3x5").
+_NAME_TRIM = (
+    frozenset(
+        {"at", "of", "with", "for", "and", "then", "plus", "reps", "rep", "sets", "set", "total"}
+    )
+    | _LEAD_WORDS
 )
 
 _DATE_RE = re.compile(

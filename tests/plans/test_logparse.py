@@ -254,6 +254,12 @@ CASES: list[tuple[str, str, list[LogEntry]]] = [
     ("squat 5x5", "kg", one("back_squat", sets(5, 5))),
     ("goblet squat 8x10", "kg", one("goblet_squat", sets(1, 10, 8.0), alts=(sets(8, 10),))),
     ("curl 10 8 8", "kg", one("custom:curl", each(8, 8, load=10.0), alts=(each(10, 8, 8),))),
+    # told as a sentence
+    ("did squats 3x5 60kg", "kg", one("back_squat", SQ)),
+    ("I just did squats 3x5 60kg", "kg", one("back_squat", SQ)),
+    ("did 3 sets of 10 split squats yesterday", "kg", one("split_squat", sets(3, 10), off=-1)),
+    ("finished my rdl 8,8,7 @40", "kg", one("romanian_deadlift", each(8, 8, 7, load=40.0))),
+    ("did some calf raises 3x15", "kg", one("calf_raise", sets(3, 15))),
 ]
 
 
@@ -287,6 +293,7 @@ ERRORS: list[tuple[str, str]] = [
     ("squat 60", "not the reps"),
     ("squat 60kg", "not the sets and reps"),
     ("3x5 60", "Which exercise"),
+    ("did 3 sets", "Which exercise"),
     ("squat 3x5 60 bench 3x8 40", "One exercise per line"),
     ("squat 0x5 60", "0 sets"),
     ("squat 21x5 60kg", "21 sets"),
