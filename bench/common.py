@@ -76,6 +76,13 @@ def process_cpu_s(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def cpu_ms_per(pid: int, before: float | None, count: int) -> float | None:
+    """CPU ms per message process `pid` spent on `count` messages since `before` (its
+    `process_cpu_s` then); None where /proc can't tell."""
+    after = process_cpu_s(pid)
+    return None if before is None or after is None else (after - before) / count * 1000
+
+
 def sqlite_url(path: Path) -> str:
     return f"sqlite+aiosqlite:///{path}"
 

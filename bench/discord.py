@@ -24,6 +24,7 @@ from bench.common import (
     UTC,
     Result,
     athlete_row,
+    cpu_ms_per,
     log_text,
     median,
     process_cpu_s,
@@ -239,11 +240,7 @@ async def _burst(side: _Side, texts: list[str], pid: int) -> tuple[float, float 
         athlete = i % ATHLETES
         expected[side.push(athlete, log_text(texts, athlete, i // ATHLETES))] += 1
     last = await _replies(side.fake, expected, mark, wait_s=300)
-    cpu_after = process_cpu_s(pid)
-    cpu = None
-    if cpu_before is not None and cpu_after is not None:
-        cpu = (cpu_after - cpu_before) / BURST * 1000
-    return BURST / (last.timestamp - started), cpu
+    return BURST / (last.timestamp - started), cpu_ms_per(pid, cpu_before, BURST)
 
 
 async def _paced(side: _Side, texts: list[str]) -> list[float]:

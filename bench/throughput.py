@@ -13,6 +13,7 @@ from bench.common import (
     TOKEN,
     Result,
     TempPostgres,
+    cpu_ms_per,
     echo_bot,
     log_text,
     median,
@@ -119,11 +120,7 @@ async def _burst(api: FakeBotApi, texts: list[str], pid: int) -> tuple[float, fl
         api.push_text(chat, log_text(texts, i % ATHLETES, i // ATHLETES))
         expected[chat] += 1
     last = await _replies(api, expected, mark, wait_s=300)
-    cpu_after = process_cpu_s(pid)
-    cpu = None
-    if cpu_before is not None and cpu_after is not None:
-        cpu = (cpu_after - cpu_before) / BURST * 1000
-    return BURST / (last.timestamp - started), cpu
+    return BURST / (last.timestamp - started), cpu_ms_per(pid, cpu_before, BURST)
 
 
 async def _paced(api: FakeBotApi, texts: list[str]) -> list[float]:
