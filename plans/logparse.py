@@ -188,10 +188,20 @@ _NAME_TRIM = (
     | _LEAD_WORDS
 )
 
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# A weekday is the last such day (today's if it is that day; "last monday" the one before). A
+# possessive ("sunday's long run") tells of another day, so it dates nothing; a short name
+# only opening the text or with a colon ("fri squat 3x5", "sun: long run 25k"): "sat" and
+# "sun" are words too.
+_SHORT_DAYS = "|".join(day[:3] for day in _WEEKDAYS)
+_WEEKDAY = (
+    r"|(?:(?P<last>last)\s+|on\s+)?(?:(?P<wday>" + "|".join(_WEEKDAYS) + r")(?!['’]s)"
+    r"|(?P<wshort>" + _SHORT_DAYS + r")(?=\s*:)|^(?P<wstart>" + _SHORT_DAYS + r")(?=\s))"
+)
 _DATE_RE = re.compile(
     r"(?<![\w-])(?:(?P<iso>[0-9]{4}-[0-9]{1,2}-[0-9]{1,2})|(?P<dby>day before yesterday)"
     r"|(?P<yday>yesterday|yday)|(?P<today>today|tonight|this morning)|(?P<tomorrow>tomorrow)"
-    r"|(?P<ago>(?P<n>[0-9]{1,4})\s*days?\s+ago))(?![\w-])\s*[:,]?"
+    r"|(?P<ago>(?P<n>[0-9]{1,4})\s*days?\s+ago)" + _WEEKDAY + r")(?![\w-])\s*[:,]?"
 )
 _BULLET_RE = re.compile(r"^\s*(?:[-•*]|[0-9]{1,2}[.)])\s+")
 _COMMA_DECIMAL_RE = re.compile(r"(?<![0-9,])([0-9]+),([0-9]{1,2})(?=\s*(?:kgs?|lbs?)(?![a-z]))")
@@ -403,6 +413,10 @@ def _date_offset(match: re.Match[str], today: dt.date) -> int:
         return 1
     if match.group("ago"):
         return _within_a_year(-int(match.group("n")))
+    name = match.group("wday") or match.group("wshort") or match.group("wstart")
+    if name:
+        back = (today.weekday() - [day[:3] for day in _WEEKDAYS].index(name[:3])) % 7
+        return -(back or (7 if match.group("last") else 0))
     try:
         when = dt.date.fromisoformat(
             "-".join(part.zfill(2) for part in match.group("iso").split("-"))

@@ -254,6 +254,17 @@ CASES: list[tuple[str, str, list[LogEntry]]] = [
     ("squat 5x5", "kg", one("back_squat", sets(5, 5))),
     ("goblet squat 8x10", "kg", one("goblet_squat", sets(1, 10, 8.0), alts=(sets(8, 10),))),
     ("curl 10 8 8", "kg", one("custom:curl", each(8, 8, load=10.0), alts=(each(10, 8, 8),))),
+    # a weekday is the last such day (TODAY is a Friday)
+    ("monday: squat 3x5 60", "kg", one("back_squat", SQ, off=-4)),
+    ("squat 3x5 60 on wednesday", "kg", one("back_squat", SQ, off=-2)),
+    ("fri squat 3x5 60", "kg", one("back_squat", SQ)),
+    ("last friday squat 3x5 60", "kg", one("back_squat", SQ, off=-7)),
+    ("sun: squat 3x5 60", "kg", one("back_squat", SQ, off=-5)),
+    (
+        "squat 3x5 60 tired from sunday's long run",
+        "kg",
+        one("back_squat", SQ, notes="tired from sunday's long run"),
+    ),
     # told as a sentence
     ("did squats 3x5 60kg", "kg", one("back_squat", SQ)),
     ("I just did squats 3x5 60kg", "kg", one("back_squat", SQ)),
@@ -387,6 +398,8 @@ def test_suggestions_for_custom_names_only() -> None:
     [
         ("done", DoneCommand((), 0)),
         ("Done!", DoneCommand((), 0)),
+        ("wednesday: done", DoneCommand((), -2)),
+        ("done on monday", DoneCommand((), -4)),
         ("done ✅", DoneCommand((), 0)),
         ("/done", DoneCommand((), 0)),
         ("all done", DoneCommand((), 0)),
@@ -481,6 +494,8 @@ def test_entries_from_prescriptions_with_exceptions() -> None:
         ("ran 30 km", RunLog("long", 30.0, 0)),
         ("run 5 miles", RunLog("easy", 8.05, 0)),
         ("yesterday: long run 32km", RunLog("long", 32.0, -1)),
+        ("sunday long run 25k", RunLog("long", 25.0, -5)),
+        ("ran 8k on tuesday", RunLog("easy", 8.0, -3)),
         ("fartlek 7,5k", RunLog("hard", 7.5, 0)),
         ("recovery jog 4k", RunLog("easy", 4.0, 0)),
         ("squat 3x5 60", None),
