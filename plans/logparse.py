@@ -1129,7 +1129,7 @@ def _asks_or_plans(text: str, words: list[str]) -> bool:
 
 
 def parse_run(text: str, *, today: dt.date) -> RunLog | None:
-    """`long run 25k`, `intervals done`, `/run 10k hard`, `tempo 8k`, `easy run 5k` → RunLog;
+    """`long run 25k`, `intervals done`, `/run 10k hard`, `tempo 8k`, `10k easy` → RunLog;
     None when the text is not about a run. Without a kind word a run of ≥ 20 km counts as
     long (**choice**), anything else as easy. Raises `LogParseError` for a future date."""
     body = " ".join(_clean(text).split())
@@ -1141,7 +1141,12 @@ def parse_run(text: str, *, today: dt.date) -> RunLog | None:
     if date is not None:
         body = body[: date.start()] + " " + body[date.end() :]
     words = re.findall(r"[a-z0-9]+", body)
-    if not command and not (_RUN_WORDS & set(words)):
+    # Runners' shorthand names no run at all: "10k easy", "12 km recovery", "8k".
+    shorthand = _DISTANCE_RE.search(body) is not None and (
+        bool(({"long"} | _HARD_WORDS | _EASY_WORDS) & set(words))
+        or _DISTANCE_RE.fullmatch(body.strip()) is not None
+    )
+    if not command and not (_RUN_WORDS & set(words)) and not shorthand:
         return None
     if not command and _asks_or_plans(text, words):
         return None  # a question or a plan about a run, not a record of one

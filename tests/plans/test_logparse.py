@@ -315,6 +315,7 @@ ERRORS: list[tuple[str, str]] = [
     ("wall sit 1:75", "not a time"),
     ("squat 99999999x5", "too big"),
     ("long run 25k", "looks like a run"),
+    ("10k easy", "looks like a run"),
     ("done", "as prescribed"),
     ("squat 3x5 60\nbench 3x999", "Line 2"),
 ]
@@ -495,6 +496,13 @@ def test_entries_from_prescriptions_with_exceptions() -> None:
         ("run 5 miles", RunLog("easy", 8.05, 0)),
         ("yesterday: long run 32km", RunLog("long", 32.0, -1)),
         ("sunday long run 25k", RunLog("long", 25.0, -5)),
+        # shorthand with no run word
+        ("10k easy", RunLog("easy", 10.0, 0)),
+        ("12 km recovery", RunLog("easy", 12.0, 0)),
+        ("25k long", RunLog("long", 25.0, 0)),
+        ("8k", RunLog("easy", 8.0, 0)),
+        ("20k steps", None),
+        ("bench 40k easy", None),
         ("ran 8k on tuesday", RunLog("easy", 8.0, -3)),
         ("fartlek 7,5k", RunLog("hard", 7.5, 0)),
         ("recovery jog 4k", RunLog("easy", 4.0, 0)),
