@@ -228,6 +228,27 @@ def parse_niggles(text: str) -> list[Niggle]:
     return list(found.values())
 
 
+def without_niggles(text: str) -> str:
+    """The message without its lines and comma clauses that only report a niggle: what is
+    left of "squat 3x5 60kg, knee 4/10" or "rdl 8,8,7 @40\nknee sore" is the log, to store
+    as well. A clause that names a region only inside an exercise ("calf raise 3x15") stays."""
+    kept_lines = []
+    for line in text.splitlines():
+        clauses = line.split(",")
+        kept = [clause for clause in clauses if not parse_niggles(clause)]
+        if len(kept) < len(clauses):
+            kept = [clause for clause in kept if clause.strip()]
+        joined = ",".join(kept).strip()
+        if joined:
+            kept_lines.append(joined)
+    return "\n".join(kept_lines)
+
+
+def names_a_region(text: str) -> bool:
+    """Whether the words name a body region outside any exercise name ("left knee")."""
+    return _MENTION.search(_normal(text)) is not None
+
+
 def parse_niggle(text: str) -> Niggle | None:
     """The first niggle a message reports, or None (see `parse_niggles`)."""
     found = parse_niggles(text)

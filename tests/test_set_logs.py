@@ -294,6 +294,16 @@ async def test_undo_removes_rows_and_restores_states(bot: BotHarness) -> None:
     assert "Nothing to undo" in nothing
 
 
+async def test_an_edit_corrects_the_sets_beside_a_niggle(bot: BotHarness) -> None:
+    await seed(bot, 23)
+    logged, noted = await bot.say(23, "squat 3x5 60kg, knee 4/10", message_id=905)
+    assert "Back squat 3×5 @ 60 kg" in logged and "Noted" in noted
+    sent = await bot.feed(edited(23, 905, "squat 3x6 65kg, knee 4/10"))
+    assert "Corrected" in sent[0]["text"] and "Back squat 3×6 @ 65 kg" in sent[0]["text"]
+    assert [(s.reps, s.load_kg) for s in await sets(bot, 23)] == [(6, 65.0)] * 3
+    assert await count(bot, LogBatch) == 2  # the log and the niggle
+
+
 async def test_edited_message_corrects_the_record(bot: BotHarness) -> None:
     await seed(bot, 19)
     await bot.say(19, "squat 3x5 60kg", message_id=901)

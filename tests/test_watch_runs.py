@@ -226,6 +226,40 @@ async def test_a_niggle_swaps_the_session_asks_again_and_shows_its_trend(
     assert await count(bot, Niggle) == 2
 
 
+async def test_sets_and_a_niggle_in_one_message_are_both_kept(friday: BotHarness) -> None:
+    """A niggle reported with the sets keeps the sets: a note, a clause or a line of its
+    own. A region read as an exercise ("left knee, 2/10") logs nothing."""
+    bot = friday
+    await make_athlete(bot.db, 912, now=bot.clock.now())
+
+    async def squats() -> int:
+        async with bot.db.read() as session:
+            query = select(func.count()).select_from(SetLog).where(SetLog.exercise == "back_squat")
+            return int((await session.execute(query)).scalar_one())
+
+    logged, noted = await say(bot, 912, "squat 3x5 60kg, knee 4/10")
+    assert "Logged" in logged and "Back squat 3×5 @ 60 kg" in logged, logged
+    assert "Noted" in noted and "4/10" in noted, noted
+    assert await squats() == 3 and await count(bot, Niggle) == 1
+
+    logged, noted = await say(bot, 912, "rdl 8,8,7 @40\nknee a bit sore 3/10")
+    assert "Romanian deadlift 8, 8, 7 @ 40 kg" in logged and "3/10" in noted
+    logged, noted = await say(bot, 912, "squat 3x5 62.5kg (knee sore 3/10)")
+    assert "62.5 kg" in logged and "Noted" in noted
+    assert await squats() == 6 and await count(bot, Niggle) == 3
+    # /undo takes the sets back first (the niggle was stored before them).
+    (undone,) = await say(bot, 912, "/undo")
+    assert "Removed" in undone and "Back squat" in undone, undone
+    assert await squats() == 3 and await count(bot, Niggle) == 3
+
+    (noted,) = await say(bot, 912, "left knee, 2/10")
+    assert "Noted" in noted
+    async with bot.db.read() as session:
+        customs = (await session.execute(select(func.count()).select_from(SetLog).where(
+            SetLog.exercise.like("custom:%")))).scalar_one()  # fmt: skip
+    assert customs == 0
+
+
 async def test_pain_with_no_body_part_asks_where_so_the_plan_can_adapt(
     friday: BotHarness,
 ) -> None:

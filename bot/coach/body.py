@@ -250,11 +250,13 @@ class Body:
     # --- niggles ------------------------------------------------------------------------------
 
     async def niggle(
-        self, unit: Unit, athlete: Athlete, who: Who, text_in: str
+        self, unit: Unit, athlete: Athlete, who: Who, text_in: str, *, keyed: bool = True
     ) -> list[Message] | None:
         """A message reporting a niggle ("knee 3/10", "achilles sore"), inside the caller's
         write transaction: stored with its own log batch (so /undo and an edit take it
-        back) and answered with what the plan does about it. None when it isn't one."""
+        back) and answered with what the plan does about it. None when it isn't one.
+        Not `keyed` when the message also logs a workout: its batch holds the message's key
+        (an edit corrects the log), this one is taken back by /undo."""
         found = niggle_rules.parse_niggles(text_in)
         if not found:
             return None
@@ -270,7 +272,9 @@ class Body:
         batch_id = await unit.batches.insert(
             athlete.id,
             source="niggle",
-            source_key=None if who.message_id is None else f"msg:{who.chat_id}:{who.message_id}",
+            source_key=None
+            if who.message_id is None or not keyed
+            else f"msg:{who.chat_id}:{who.message_id}",
             chat_message_id=who.message_id,
             text=text_in[:4000],
             performed_on=today,

@@ -49,6 +49,7 @@ from plans.logparse import (
     suggestions_for,
 )
 from plans.logparse import RunLog as RunEntry
+from plans.niggles import names_a_region, parse_niggles, without_niggles
 from plans.placement import planned_run
 from plans.prescription import Prescription
 from plans.profile import Profile
@@ -320,15 +321,51 @@ class Logbook:
         """A message from an onboarded athlete, inside the caller's write transaction
         (`athlete` loaded there with its row locked, the event recorded); None when it is
         neither a log nor a run (then a word back: a greeting, care for pain, how to log)."""
-        replies = await self.body.niggle(unit, athlete, who, text_in)
-        if replies is not None:
-            return replies
+        if parse_niggles(text_in):
+            # "squat 3x5 60kg, knee 4/10": the niggle and the workout are both kept.
+            logged = self._log_part(athlete, text_in)
+            noted = await self.body.niggle(unit, athlete, who, text_in, keyed=logged is None)
+            if logged is None:
+                return noted
+            replies = await self._message(unit, athlete, who.message_id, who.chat_id, logged)
+            return [*(replies or []), *(noted or [])]
         replies = await self._message(unit, athlete, who.message_id, who.chat_id, text_in)
         if replies is not None:
             return replies
         profile = athlete.profile or {}
         equipment = str(profile.get("equipment", "gym"))
         return [Message(chat_reply(text_in, athlete.name, athlete.units, equipment))]
+
+    def _log_part(self, athlete: Athlete, text_in: str) -> str | None:
+        """What a message that reports a niggle also logs: the whole of it when it reads as
+        sets with the niggle as a note ("squat 3x5 60kg (knee sore)"), else what is left
+        without the niggle's lines and clauses when that reads as sets, a run or "done".
+        None when it logs nothing ("knee 4/10", "calf tight after my long run")."""
+        today, units = self._today(athlete), _parse_units(athlete)
+
+        def sets(candidate: str) -> bool:
+            try:
+                entries = parse_log(candidate, units, today=today)
+            except LogParseError:
+                return False
+            # "left knee, 6/10" reads as 6 of an exercise called "left knee": not a log.
+            return not any(
+                e.exercise.startswith("custom:") and names_a_region(e.exercise) for e in entries
+            )
+
+        if sets(text_in):
+            return text_in
+        rest = without_niggles(text_in)
+        if not rest:
+            return None
+        try:
+            run_or_done = (
+                parse_done(rest, unit=units, today=today) is not None
+                or parse_run(rest, today=today) is not None
+            )
+        except LogParseError:
+            run_or_done = False
+        return rest if run_or_done or sets(rest) else None
 
     async def log_command(self, who: Who, args: str) -> list[Message]:
         """/log with sets logs them; /log alone shows how."""
@@ -447,6 +484,8 @@ class Logbook:
             body = text_in.strip()
             if body.startswith("/") and not _is_run_command(body):
                 return [say("Editing a command doesn't redo it: send it again as a new message.")]
+            if parse_niggles(body):  # the log beside a niggle; the niggle stays as reported
+                body = self._log_part(athlete, body) or body
             key = _key(who.chat_id, message_id)
             assert key is not None
             waiting = await unit.pending.by_key(athlete.id, key)

@@ -18,6 +18,7 @@ from plans.niggles import (
     parse_niggles,
     region_name,
     trend,
+    without_niggles,
 )
 from plans.prescription import Prescription
 from plans.profile import Profile, Race
@@ -484,3 +485,21 @@ def test_two_niggles_and_nothing_left_to_swap() -> None:
     assert notes[0].startswith("Knee niggle: back squat, split squat and Bulgarian split squat")
     assert notes[1] == "Hamstring niggle (5/10): today's session goes easy on it."
     assert notes[2] == "Hamstring at 5/10: please see a physio or doctor."
+
+
+@pytest.mark.parametrize(
+    ("said", "rest"),
+    [
+        ("squat 3x5 60kg, knee 4/10", "squat 3x5 60kg"),
+        ("rdl 8,8,7 @40, knee 3/10", "rdl 8,8,7 @40"),
+        ("pushups 20, 18, 15, knee sore", "pushups 20, 18, 15"),
+        ("squat 3x5 60kg\nrdl 3x8 40kg\nknee a bit sore 3/10", "squat 3x5 60kg\nrdl 3x8 40kg"),
+        ("calf raise 3x15, calf tight", "calf raise 3x15"),
+        ("long run 25k, achilles sore", "long run 25k"),
+        ("knee 4/10", ""),
+        ("calf tight after long run", ""),
+        ("squat 3x5 60", "squat 3x5 60"),
+    ],
+)
+def test_without_niggles_leaves_what_the_message_also_logs(said: str, rest: str) -> None:
+    assert without_niggles(said) == rest
