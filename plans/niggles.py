@@ -22,7 +22,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from plans.exercises import LIBRARY, Exercise
+from plans.exercises import LIBRARY, Exercise, resolve
 from plans.prescription import Prescription
 from plans.readiness import NiggleReport
 from plans.sessions import estimate_seconds
@@ -194,6 +194,9 @@ def parse_niggles(text: str) -> list[Niggle]:
     achilles sore" → knee and Achilles). A region named without a word of pain, a score or
     a word saying it is fine is not a report (set logs, runs, questions)."""
     said = _normal(text)
+    bare = _bare_score(said)
+    if bare is not None:
+        return [bare]
     found: dict[str, Niggle] = {}
     for start, end in _spans(said, _SENTENCE):
         mentions: list[tuple[str, int, int, int, int]] = []  # region, start, end, clause
@@ -226,6 +229,24 @@ def parse_niggles(text: str) -> list[Niggle]:
                 score = 0 if state.resolved else state.score
                 found[region] = Niggle(region, score, state.resolved)
     return list(found.values())
+
+
+# A whole message that is a region and a score: "knee 2", "left achilles: 4".
+_BARE = re.compile(r"(?:(?:left|right|my|both)\s+)?(?P<where>[a-z' ]+?)\s*[:=-]?\s*(?P<n>\d{1,2})")
+
+
+def _bare_score(said: str) -> Niggle | None:
+    """ "knee 2" is the knee at 2/10, as the coach asks for it; not when the region's word is
+    also an exercise ("calf 8" may be eight calf raises)."""
+    found = _BARE.fullmatch(said.strip())
+    if found is None or int(found["n"]) > MAX_SCORE or resolve(found["where"]) is not None:
+        return None
+    mention = _MENTION.fullmatch(found["where"])
+    if mention is None:
+        return None
+    region = next(k for k, v in mention.groupdict().items() if v is not None)
+    score = int(found["n"])
+    return Niggle(region, score, score == 0)
 
 
 def without_niggles(text: str) -> str:

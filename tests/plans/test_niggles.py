@@ -78,6 +78,10 @@ DAY = dt.timedelta(days=1)
         # How hard a set or run felt is not how much it hurts.
         ("knee hurts, rpe 8/10", "knee", None),
         ("squat 3x5 60kg, knee sore, effort 8 of 10", "knee", None),
+        # A region and a score alone, as the coach asks for it.
+        ("knee 2", "knee", 2),
+        ("left achilles: 4", "achilles", 4),
+        ("lower back 5", "lower_back", 5),
     ],
 )
 def test_parse_niggle(text: str, region: str, score: int | None) -> None:
@@ -107,6 +111,9 @@ def test_parse_niggle(text: str, region: str, score: int | None) -> None:
         "heel drops 3x15",
         "short foot 2x30s",
         "ran 10k with my knee strapped, effort 8 of 10",
+        "calf 8",  # eight calf raises, maybe: "calf" is an exercise's name too
+        "hamstring 3",
+        "knee 12",
         "",
     ],
 )
