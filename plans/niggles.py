@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from plans.exercises import LIBRARY, Exercise, resolve
@@ -235,16 +235,24 @@ def parse_niggles(text: str) -> list[Niggle]:
 _BARE = re.compile(r"(?:(?:left|right|my|both)\s+)?(?P<where>[a-z' ]+?)\s*[:=-]?\s*(?P<n>\d{1,2})")
 
 
-def _bare_score(said: str) -> Niggle | None:
-    """ "knee 2" is the knee at 2/10, as the coach asks for it; not when the region's word is
-    also an exercise ("calf 8" may be eight calf raises)."""
+def bare_score(text: str, open_regions: Collection[str] = ()) -> Niggle | None:
+    """A message that is only a region and a score: "knee 2" is the knee at 2/10, as the
+    coach asks for it. When the region's word also names an exercise ("calf 8" may be eight
+    calf raises), only if that region is among `open_regions` (a niggle the coach asked
+    about)."""
+    return _bare_score(_normal(text), open_regions)
+
+
+def _bare_score(said: str, open_regions: Collection[str] = ()) -> Niggle | None:
     found = _BARE.fullmatch(said.strip())
-    if found is None or int(found["n"]) > MAX_SCORE or resolve(found["where"]) is not None:
+    if found is None or int(found["n"]) > MAX_SCORE:
         return None
     mention = _MENTION.fullmatch(found["where"])
     if mention is None:
         return None
     region = next(k for k, v in mention.groupdict().items() if v is not None)
+    if resolve(found["where"]) is not None and region not in open_regions:
+        return None
     score = int(found["n"])
     return Niggle(region, score, score == 0)
 

@@ -260,6 +260,19 @@ async def test_sets_and_a_niggle_in_one_message_are_both_kept(friday: BotHarness
     assert customs == 0
 
 
+async def test_calf_2_answers_the_check_in_while_the_calf_niggles(friday: BotHarness) -> None:
+    """ "calf" also names calf raises: "calf 2" is a score only while the calf niggles."""
+    bot = friday
+    await make_athlete(bot.db, 914, now=bot.clock.now())
+    (logged,) = await say(bot, 914, "calf 12")
+    assert "Calf raise" in logged and await count(bot, Niggle) == 0
+    await say(bot, 914, "calf tight 3/10")
+    before = await count(bot, SetLog)
+    (noted,) = await say(bot, 914, "calf 2")
+    assert "Noted" in noted and "calf, 2/10" in noted, noted
+    assert await count(bot, SetLog) == before and await count(bot, Niggle) == 2
+
+
 async def test_pain_with_no_body_part_asks_where_so_the_plan_can_adapt(
     friday: BotHarness,
 ) -> None:

@@ -250,14 +250,22 @@ class Body:
     # --- niggles ------------------------------------------------------------------------------
 
     async def niggle(
-        self, unit: Unit, athlete: Athlete, who: Who, text_in: str, *, keyed: bool = True
+        self,
+        unit: Unit,
+        athlete: Athlete,
+        who: Who,
+        text_in: str,
+        *,
+        keyed: bool = True,
+        found: list[niggle_rules.Niggle] | None = None,
     ) -> list[Message] | None:
         """A message reporting a niggle ("knee 3/10", "achilles sore"), inside the caller's
         write transaction: stored with its own log batch (so /undo and an edit take it
         back) and answered with what the plan does about it. None when it isn't one.
+        `found`: the reports already read from it (else read here).
         Not `keyed` when the message also logs a workout: its batch holds the message's key
         (an edit corrects the log), this one is taken back by /undo."""
-        found = niggle_rules.parse_niggles(text_in)
+        found = found or niggle_rules.parse_niggles(text_in)
         if not found:
             return None
         now = self.clock.now()
@@ -298,6 +306,18 @@ class Body:
         if any(not r.resolved for r in found):
             changed = await self._next_session_note(unit, athlete, today)
         return [Message(niggle_reply(found, readiness.niggles, today, changed))]
+
+    async def asked_score(
+        self, unit: Unit, athlete: Athlete, text_in: str
+    ) -> niggle_rules.Niggle | None:
+        """ "calf 2" answering the coach's "How's the calf today?": the calf at 2/10, though
+        "calf" alone also names calf raises. Only for a region niggling now."""
+        if niggle_rules.bare_score(text_in, niggle_rules.REGIONS) is None:
+            return None  # cheap first: most messages are no region and a number
+        today = local_today(athlete, self.clock.now())
+        recent = await unit.readiness.around(athlete.id, today)
+        active = niggle_rules.active_niggles(recent.niggles, today)
+        return niggle_rules.bare_score(text_in, active)
 
     async def _next_session_note(self, unit: Unit, athlete: Athlete, today: dt.date) -> Text | None:
         """How the next strength session (within a week) works around the niggles."""

@@ -321,6 +321,9 @@ class Logbook:
         """A message from an onboarded athlete, inside the caller's write transaction
         (`athlete` loaded there with its row locked, the event recorded); None when it is
         neither a log nor a run (then a word back: a greeting, care for pain, how to log)."""
+        asked = await self.body.asked_score(unit, athlete, text_in)
+        if asked is not None:
+            return await self.body.niggle(unit, athlete, who, text_in, found=[asked])
         if parse_niggles(text_in):
             # "squat 3x5 60kg, knee 4/10": the niggle and the workout are both kept.
             logged = self._log_part(athlete, text_in)

@@ -12,6 +12,7 @@ from plans.niggles import (
     NiggleStatus,
     active_niggles,
     adapt_for_niggles,
+    bare_score,
     check_in_due,
     needs_professional,
     parse_niggle,
@@ -510,3 +511,12 @@ def test_two_niggles_and_nothing_left_to_swap() -> None:
 )
 def test_without_niggles_leaves_what_the_message_also_logs(said: str, rest: str) -> None:
     assert without_niggles(said) == rest
+
+
+def test_a_bare_score_for_an_exercise_word_counts_only_while_that_region_niggles() -> None:
+    assert bare_score("calf 2") is None  # two calf raises, maybe
+    assert bare_score("calf 2", {"calf"}) == Niggle("calf", 2, False)
+    assert bare_score("calf 2", {"knee"}) is None
+    assert bare_score("knee 2") == Niggle("knee", 2, False)
+    assert bare_score("calf 12", {"calf"}) is None
+    assert bare_score("squat 2", {"calf"}) is None
