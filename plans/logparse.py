@@ -296,6 +296,11 @@ def _atoms(text: str) -> list[_Atom]:
                     q.unit, i = "s", i + 1
                 elif unit_word in _MIN_WORDS:
                     q.unit, q.value, i = "s", q.value * 60, i + 1
+                elif unit_word in ("plate", "plates"):  # "2 plates" is no weight of 2
+                    raise LogParseError(
+                        "I can't tell the weight from plates (bars and plates differ): write "
+                        f"the total on the bar, {EXAMPLE}."
+                    )
             if prefix == "@" and q.unit is None and seen_unit_load and q.value <= 10:
                 atoms.append(_Mark("rpe", [q.value]))
                 prefix = None

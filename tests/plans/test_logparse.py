@@ -311,6 +311,7 @@ ERRORS: list[tuple[str, str]] = [
     ("squat 3x5.5 60", "whole number"),
     ("squat 3x5 60 rpe 7,8", "2 RPE values for 3 sets"),
     ("squat 3x5 60kg 70kg", "more than one load"),
+    ("squat 3x5 2 plates", "weight from plates"),
     ("wall sit 61:00", "3660-second"),
     ("wall sit 1:75", "not a time"),
     ("squat 99999999x5", "too big"),
