@@ -932,8 +932,10 @@ def _join(*parts: str) -> str:
 # ---------------------------------------------------------------------------------------
 # "done" and prescriptions
 
+_SESSION = r"(?:(?:today'?s|the|my)\s+)?(?:workout|session)"
 _DONE_RE = re.compile(
-    r"^/?(?:all\s+)?(?:done|did it|completed?|finished)\b"
+    rf"^/?(?:all\s+)?(?:{_SESSION}\s+)?(?:done|did it(?:\s+all)?|completed?|finished)\b"
+    rf"(?:\s+{_SESSION})?"
     r"(?:\s+as\s+(?:prescribed|planned|written))?[\s!.,:;✅👍💪-]*(?P<rest>.*)$",
     re.DOTALL,
 )
@@ -957,7 +959,7 @@ def parse_done(
     match = _DATE_RE.match(body)
     if match is not None:
         offset = _date_offset(match, today)
-        body = body[match.end() :].strip()
+        body = re.sub(r"^['’]s\b", "", body[match.end() :]).strip()  # "yesterday's session"
     done = _DONE_RE.match(body)
     if done is None:
         return None
