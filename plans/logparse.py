@@ -177,7 +177,7 @@ _FILLER_WORDS = frozenset(
 # 3x5 60kg"): no exercise name holds one of these words.
 _LEAD_WORDS = frozenset(
     {"i", "ive", "i've", "did", "just", "also", "finished", "completed", "managed", "got", "had",
-     "my", "some"}
+     "my", "some", "was", "were"}
 )  # fmt: skip
 _FILLER_WORDS |= _LEAD_WORDS
 # Words trimmed from the ends of a name ("squat at 60kg", "did squats 3x5").

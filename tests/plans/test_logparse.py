@@ -271,6 +271,7 @@ CASES: list[tuple[str, str, list[LogEntry]]] = [
     ("did 3 sets of 10 split squats yesterday", "kg", one("split_squat", sets(3, 10), off=-1)),
     ("finished my rdl 8,8,7 @40", "kg", one("romanian_deadlift", each(8, 8, 7, load=40.0))),
     ("did some calf raises 3x15", "kg", one("calf_raise", sets(3, 15))),
+    ("squats were 60kg 3x5", "kg", one("back_squat", SQ)),
 ]
 
 
