@@ -180,6 +180,12 @@ def _normal(text: str) -> str:
     return _EXERCISE_NAMES.sub(lambda m: "#" * len(m.group(0)), text)
 
 
+def _region_of(mention: re.Match[str]) -> str:
+    """The region a `_MENTION` match names (its one matched group)."""
+    assert mention.lastgroup is not None
+    return mention.lastgroup
+
+
 def _spans(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
     """`text` cut at the matches of `pattern`: (start, end) of each piece."""
     cuts = [0]
@@ -203,8 +209,7 @@ def parse_niggles(text: str) -> list[Niggle]:
         for c_start, c_end in _spans(said[start:end], _CLAUSE):
             clause = (start + c_start, start + c_end)
             for match in _MENTION.finditer(said, *clause):
-                region = next(k for k, v in match.groupdict().items() if v is not None)
-                mentions.append((region, match.start(), match.end(), *clause))
+                mentions.append((_region_of(match), match.start(), match.end(), *clause))
         states: list[_State | None] = []
         for i, (_region, m_start, m_end, c_start, c_end) in enumerate(mentions):
             after = mentions[i + 1] if i + 1 < len(mentions) else None
@@ -250,7 +255,7 @@ def _bare_score(said: str, open_regions: Collection[str] = ()) -> Niggle | None:
     mention = _MENTION.fullmatch(found["where"])
     if mention is None:
         return None
-    region = next(k for k, v in mention.groupdict().items() if v is not None)
+    region = _region_of(mention)
     if resolve(found["where"]) is not None and region not in open_regions:
         return None
     score = int(found["n"])

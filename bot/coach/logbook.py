@@ -324,10 +324,13 @@ class Logbook:
         asked = await self.body.asked_score(unit, athlete, text_in)
         if asked is not None:
             return await self.body.niggle(unit, athlete, who, text_in, found=[asked])
-        if parse_niggles(text_in):
+        found = parse_niggles(text_in)
+        if found:
             # "squat 3x5 60kg, knee 4/10": the niggle and the workout are both kept.
             logged = self._log_part(athlete, text_in)
-            noted = await self.body.niggle(unit, athlete, who, text_in, keyed=logged is None)
+            noted = await self.body.niggle(
+                unit, athlete, who, text_in, keyed=logged is None, found=found
+            )
             if logged is None:
                 return noted
             replies = await self._message(unit, athlete, who.message_id, who.chat_id, logged)
