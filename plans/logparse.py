@@ -193,10 +193,11 @@ _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 # possessive ("sunday's long run") tells of another day, so it dates nothing; a short name
 # only opening the text or with a colon ("fri squat 3x5", "sun: long run 25k"): "sat" and
 # "sun" are words too.
-_SHORT_DAYS = "|".join(day[:3] for day in _WEEKDAYS)
+_SHORT_DAYS = tuple(day[:3] for day in _WEEKDAYS)
 _WEEKDAY = (
     r"|(?:(?P<last>last)\s+|on\s+)?(?:(?P<wday>" + "|".join(_WEEKDAYS) + r")(?!['’]s)"
-    r"|(?P<wshort>" + _SHORT_DAYS + r")(?=\s*:)|^(?P<wstart>" + _SHORT_DAYS + r")(?=\s))"
+    r"|(?P<wshort>" + "|".join(_SHORT_DAYS) + r")(?=\s*:)"
+    r"|^(?P<wstart>" + "|".join(_SHORT_DAYS) + r")(?=\s))"
 )
 _DATE_RE = re.compile(
     r"(?<![\w-])(?:(?P<iso>[0-9]{4}-[0-9]{1,2}-[0-9]{1,2})|(?P<dby>day before yesterday)"
@@ -420,7 +421,7 @@ def _date_offset(match: re.Match[str], today: dt.date) -> int:
         return _within_a_year(-int(match.group("n")))
     name = match.group("wday") or match.group("wshort") or match.group("wstart")
     if name:
-        back = (today.weekday() - [day[:3] for day in _WEEKDAYS].index(name[:3])) % 7
+        back = (today.weekday() - _SHORT_DAYS.index(name[:3])) % 7
         return -(back or (7 if match.group("last") else 0))
     try:
         when = dt.date.fromisoformat(
@@ -1148,8 +1149,9 @@ def parse_run(text: str, *, today: dt.date) -> RunLog | None:
     if date is not None:
         body = body[: date.start()] + " " + body[date.end() :]
     words = re.findall(r"[a-z0-9]+", body)
+    found = _DISTANCE_RE.search(body)
     # Runners' shorthand names no run at all: "10k easy", "12 km recovery", "8k".
-    shorthand = _DISTANCE_RE.search(body) is not None and (
+    shorthand = found is not None and (
         bool(({"long"} | _HARD_WORDS | _EASY_WORDS) & set(words))
         or _DISTANCE_RE.fullmatch(body.strip()) is not None
     )
@@ -1167,7 +1169,6 @@ def parse_run(text: str, *, today: dt.date) -> RunLog | None:
     if re.search(r"(?<!\w)-\s*[0-9]", body):
         raise LogParseError(f"A run can't be negative. Try {RUN_EXAMPLE}.")
     distance: float | None = None
-    found = _DISTANCE_RE.search(body)
     rest = body
     if found is not None:
         distance = _distance_km(found.group(1), found.group(2))

@@ -694,8 +694,8 @@ def next_prescriptions(
     """For each exercise, the next session after `after` that prescribes it (else the
     nearest harder variant that took its place: a bridge continues as the single-leg bridge,
     not as the single-leg RDL further up its chain) and that prescription: what the reply to
-    a log promises is exactly what that session shows. Exercises the plan doesn't hold in its next
-    `sessions` sessions (a full turn of the A/B/C templates) are left out: looking further
+    a log promises is exactly what that session shows. Exercises the plan doesn't hold in its
+    next `sessions` sessions (a full turn of the A/B/C templates) are left out: looking further
     for a lift the plan doesn't use cost a set log a dozen session plans."""
     can_plan = plannable(profile.strength_experience, profile.equipment)
     wanted = {exercise: _successors(exercise, profile.equipment) for exercise in exercises}
@@ -710,11 +710,12 @@ def next_prescriptions(
     )
     for plan in itertools.islice(ahead, sessions):
         for exercise, chain in wanted.items():
-            for p in plan.exercises:
-                if p.exercise in chain:
-                    step = chain.index(p.exercise)
-                    if exercise not in best or step < best[exercise][0]:
-                        best[exercise] = (step, plan, p)
+            held = [(chain.index(p.exercise), p) for p in plan.exercises if p.exercise in chain]
+            if not held:
+                continue
+            step, p = min(held, key=lambda found: found[0])
+            if exercise not in best or step < best[exercise][0]:
+                best[exercise] = (step, plan, p)
         if len(best) == len(wanted) and all(step == 0 for step, _, _ in best.values()):
             break  # each exercise itself is coming: nothing later can be nearer
     return {exercise: (plan, p) for exercise, (_step, plan, p) in best.items()}
